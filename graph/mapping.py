@@ -1,0 +1,444 @@
+"""Map the validated corpus to RDF quads: pure functions, no I/O."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad
+
+from .dates import Precision
+from .model import (
+    AgreementReport,
+    Article,
+    Claim,
+    Corpus,
+    Entity,
+    EventReport,
+    Quantity,
+    Relation,
+    Span,
+    Tenure,
+    TimeSpec,
+)
+from .quotes import prefix_suffix
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+OA = "http://www.w3.org/ns/oa#"
+TIME = "http://www.w3.org/2006/time#"
+WIKIDATA = "http://www.wikidata.org/entity/"
+DBPEDIA = "http://dbpedia.org/resource/"
+PRECISIONS = {
+    Precision.DAY: "DayPrecision",
+    Precision.WEEK: "WeekPrecision",
+    Precision.MONTH: "MonthPrecision",
+    Precision.YEAR: "YearPrecision",
+    Precision.UNRESOLVED: "Unresolved",
+}
+XSD_PROPERTY = {
+    Precision.DAY: ("inXSDDate", "date"),
+    Precision.MONTH: ("inXSDgYearMonth", "gYearMonth"),
+    Precision.YEAR: ("inXSDgYear", "gYear"),
+}
+
+Term = NamedNode | BlankNode | Literal
+
+
+class Iris:
+    """Mint every IRI of the graph under one base IRI."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.ns = f"{base}ontology#"
+
+    def ng(self, local: str) -> NamedNode:
+        """Return an ontology term."""
+        return NamedNode(self.ns + local)
+
+    def entity(self, entity: Entity) -> NamedNode:
+        """Return the IRI of an actor, place, office, agreement or event."""
+        return NamedNode(f"{self.base}id/{entity.kind}/{entity.id}")
+
+    def article(self, article_id: str) -> NamedNode:
+        """Return the IRI of an article."""
+        return NamedNode(f"{self.base}id/article/{article_id}")
+
+    def in_article(self, article_id: str, kind: str, key: str) -> NamedNode:
+        """Return the IRI of a node belonging to one article (span, claim, time, …)."""
+        return NamedNode(f"{self.base}id/article/{article_id}/{kind}/{key}")
+
+    def graph(self, name: str) -> NamedNode:
+        """Return the IRI of a named graph (ontology, registry, article/<id>)."""
+        return NamedNode(f"{self.base}graph/{name}")
+
+    def discrepancy(self, key: str) -> NamedNode:
+        """Return the IRI of a computed discrepancy."""
+        return NamedNode(f"{self.base}id/discrepancy/{key}")
+
+
+def iri(value: str) -> NamedNode:
+    """Return a named node for a full IRI."""
+    return NamedNode(value)
+
+
+def text(value: str, language: str | None = "en") -> Literal:
+    """Return a string literal, language-tagged unless language is None."""
+    return Literal(value, language=language) if language else Literal(value)
+
+
+def typed(value: object, datatype: str) -> Literal:
+    """Return a literal of an XSD datatype."""
+    return Literal(str(value), datatype=NamedNode(XSD + datatype))
+
+
+def corpus_quads(corpus: Corpus, base: str) -> Iterator[Quad]:
+    """Yield every quad of the corpus: registry, articles and computed discrepancies."""
+    iris = Iris(base)
+    entities = corpus.entities
+    yield from registry_quads(corpus.registry.values(), iris, entities)
+    for article in corpus.articles:
+        yield from ArticleMapper(article, iris, entities).quads()
+    yield from discrepancy_quads(corpus, iris, entities)
+
+
+def registry_quads(
+    registry: Iterable[Entity], iris: Iris, entities: dict[str, Entity]
+) -> Iterator[Quad]:
+    """Yield the registry graph: each entity's types, labels, description and links."""
+    graph = iris.graph("registry")
+    for entity in registry:
+        for s, p, o in entity_triples(entity, iris, entities):
+            yield Quad(s, p, o, graph)
+
+
+def entity_triples(entity: Entity, iris: Iris, lookup: dict[str, Entity]) -> Iterator[tuple]:
+    """Yield the triples that define an entity."""
+    node = iris.entity(entity)
+    for name in entity.types:
+        yield node, iri(RDF + "type"), iris.ng(name)
+    if entity.label:
+        yield node, iri(RDFS + "label"), text(entity.label)
+        yield node, iri(SKOS + "prefLabel"), text(entity.label)
+    for alt in entity.alt_labels:
+        yield node, iri(SKOS + "altLabel"), text(alt)
+    for hidden in entity.hidden_labels:
+        yield node, iri(SKOS + "hiddenLabel"), text(hidden)
+    if entity.description:
+        yield node, iri(DCT + "description"), text(entity.description)
+    if entity.located_in in lookup:
+        yield node, iris.ng("locatedIn"), iris.entity(lookup[entity.located_in])
+    if entity.office_of in lookup:
+        yield node, iris.ng("officeOf"), iris.entity(lookup[entity.office_of])
+    if entity.wikidata:
+        yield node, iri(OWL + "sameAs"), iri(WIKIDATA + entity.wikidata)
+    if entity.dbpedia:
+        yield node, iri(OWL + "sameAs"), iri(DBPEDIA + entity.dbpedia)
+
+
+class ArticleMapper:
+    """Map one article to the quads of its named graph."""
+
+    def __init__(self, article: Article, iris: Iris, entities: dict[str, Entity]):
+        self.article, self.iris, self.entities = article, iris, entities
+        self.node = iris.article(article.id)
+        self.graph = iris.graph(f"article/{article.id}")
+        self.triples: list[tuple] = []
+        self.spans: set[Span] = set()
+        self.labelled: set[str] = set()
+
+    def quads(self) -> Iterator[Quad]:
+        """Yield every quad of the article's graph."""
+        self.metadata()
+        for entity in self.article.entities:
+            self.local_entity(entity)
+        for event in self.article.events:
+            self.event(event)
+        for claim in self.article.claims:
+            self.claim(claim)
+        for quantity in self.article.quantities:
+            self.quantity(quantity)
+        for tenure in self.article.tenures:
+            self.tenure(tenure)
+        for agreement in self.article.agreements:
+            self.agreement(agreement)
+        for relation in self.article.relations:
+            self.relation(relation)
+        for span in sorted(self.spans, key=lambda s: (s.start, s.end)):
+            self.span_node(span)
+        return (Quad(s, p, o, self.graph) for s, p, o in self.triples)
+
+    def add(self, s: Term, p: str | NamedNode, o: Term) -> None:
+        """Add a triple; p is an ontology local name or a full NamedNode."""
+        self.triples.append((s, self.iris.ng(p) if isinstance(p, str) else p, o))
+
+    def ref(self, entity_id: str) -> NamedNode:
+        """Return the IRI of an entity by id."""
+        return self.iris.entity(self.entities[entity_id])
+
+    # --- evidence ----------------------------------------------------------------------
+
+    def evidence(
+        self, body: NamedNode, span: Span, key: str, motivation: str = "describing"
+    ) -> None:
+        """Link a fact node to its span, directly and through a Web Annotation."""
+        span_node = self.span_iri(span)
+        annotation = self.iris.in_article(self.article.id, "annotation", key)
+        self.add(body, "evidence", span_node)
+        self.add(annotation, iri(RDF + "type"), iri(OA + "Annotation"))
+        self.add(annotation, iri(OA + "motivatedBy"), iri(OA + motivation))
+        self.add(annotation, iri(OA + "hasBody"), body)
+        self.add(annotation, iri(OA + "hasTarget"), span_node)
+
+    def span_iri(self, span: Span) -> NamedNode:
+        """Return the IRI of a span, remembering to describe it."""
+        self.spans.add(span)
+        return self.iris.in_article(self.article.id, "span", f"{span.start}-{span.end}")
+
+    def span_node(self, span: Span) -> None:
+        """Describe a span with quote and position selectors."""
+        node = self.span_iri(span)
+        quote, position = iri(node.value + "#quote"), iri(node.value + "#position")
+        before, after = prefix_suffix(self.article.text, span)
+        self.add(node, iri(RDF + "type"), iri(OA + "SpecificResource"))
+        self.add(node, iri(OA + "hasSource"), self.node)
+        self.add(node, iri(OA + "hasSelector"), quote)
+        self.add(node, iri(OA + "hasSelector"), position)
+        self.add(quote, iri(RDF + "type"), iri(OA + "TextQuoteSelector"))
+        self.add(quote, iri(OA + "exact"), text(span.exact, None))
+        self.add(quote, iri(OA + "prefix"), text(before, None))
+        self.add(quote, iri(OA + "suffix"), text(after, None))
+        self.add(position, iri(RDF + "type"), iri(OA + "TextPositionSelector"))
+        self.add(position, iri(OA + "start"), typed(span.start, "nonNegativeInteger"))
+        self.add(position, iri(OA + "end"), typed(span.end, "nonNegativeInteger"))
+
+    # --- the article ---------------------------------------------------------------------
+
+    def metadata(self) -> None:
+        """Describe the article: title, language, text, authorship, date, coverage."""
+        a, lang = self.article, self.article.language
+        self.add(self.node, iri(RDF + "type"), self.iris.ng("NewsArticle"))
+        self.add(self.node, iri(DCT + "title"), text(a.title.exact, lang))
+        self.add(self.node, iri(RDFS + "label"), text(a.title.exact, lang))
+        self.add(self.node, iri(DCT + "identifier"), text(a.id, None))
+        self.add(self.node, iri(DCT + "language"), text(lang, None))
+        self.add(self.node, "text", text(a.text, lang))
+        self.evidence(self.node, a.title, "title")
+        if a.author:
+            self.add(self.node, iri(DCT + "creator"), self.ref(a.author))
+        if a.publisher:
+            self.add(self.node, iri(DCT + "publisher"), self.ref(a.publisher))
+        if a.published:
+            self.published()
+        self.coverage_counts()
+
+    def published(self) -> None:
+        """Describe the publication date, and how it was inferred."""
+        published = self.article.published
+        node = self.time(published.time)
+        self.add(self.node, "publicationDate", node)
+        self.add(node, "inferred", typed(str(published.inferred).lower(), "boolean"))
+        if published.note:
+            self.add(node, iri(RDFS + "comment"), text(published.note))
+        for index, span in enumerate(published.evidence):
+            self.evidence(node, span, f"published-{index}")
+
+    def coverage_counts(self) -> None:
+        """State how many sentences the article has and how they are accounted for."""
+        statuses = [s.status for s in self.article.sentences]
+        self.add(self.node, "sentenceCount", typed(len(statuses), "integer"))
+        self.add(self.node, "coveredSentenceCount", typed(statuses.count("covered"), "integer"))
+        self.add(self.node, "skippedSentenceCount", typed(statuses.count("skipped"), "integer"))
+
+    def local_entity(self, entity: Entity) -> None:
+        """Define an entity only this article mentions, with its identifying quote."""
+        for triple in entity_triples(entity, self.iris, self.entities):
+            self.triples.append(triple)
+        if entity.span:
+            self.evidence(
+                self.iris.entity(entity), entity.span, f"entity-{entity.id}", "identifying"
+            )
+
+    # --- facts ---------------------------------------------------------------------------
+
+    def time(self, spec: TimeSpec) -> NamedNode:
+        """Describe a time specification and return its node."""
+        node = self.iris.in_article(self.article.id, "time", spec.key)
+        value = spec.value
+        self.add(node, iri(RDF + "type"), self.iris.ng("TimeSpecification"))
+        self.add(node, "expression", text(spec.expression, None))
+        self.add(node, "precision", self.iris.ng(PRECISIONS[value.precision]))
+        if value.earliest and value.latest:
+            self.add(node, "earliest", typed(value.earliest.isoformat(), "date"))
+            self.add(node, "latest", typed(value.latest.isoformat(), "date"))
+        if value.precision in XSD_PROPERTY and value.lexical:
+            prop, datatype = XSD_PROPERTY[value.precision]
+            self.add(node, iri(TIME + prop), typed(value.lexical, datatype))
+        if spec.relative:
+            self.add(node, "normalisedAgainst", self.node)
+        if spec.span:
+            self.evidence(node, spec.span, f"time-{spec.key}")
+        return node
+
+    def event(self, report: EventReport) -> None:
+        """Describe one report of an event."""
+        event = self.ref(report.id)
+        for name in report.types:
+            self.add(event, iri(RDF + "type"), self.iris.ng(name))
+        if self.entities[report.id].article and report.id not in self.labelled:
+            self.labelled.add(report.id)
+            self.add(event, iri(RDFS + "label"), text(self.entities[report.id].label))
+        self.add(event, "factuality", self.iris.ng(report.factuality))
+        self.add(event, "reportedIn", self.node)
+        self.roles_and_links(event, report)
+        for prop, spec in report.times:
+            self.add(event, prop, self.time(spec))
+        if report.count:
+            self.add(event, iri(RDF + "type"), self.iris.ng("EventSeries"))
+            self.add(event, "count", self.quantity(report.count))
+        if report.note:
+            self.add(event, iri(RDFS + "comment"), text(report.note))
+        self.evidence(event, report.span, report.key)
+
+    def roles_and_links(self, event: NamedNode, report: EventReport) -> None:
+        """Add participants by role, places, sources and links to other things."""
+        for role, entity_id in report.participants:
+            self.add(event, role, self.ref(entity_id))
+        for place in report.places:
+            self.add(event, "place", self.ref(place))
+        for source in report.according_to:
+            self.add(event, "accordingTo", self.ref(source))
+        for statement in report.reported_by:
+            self.add(event, "reportedBy", self.ref(statement))
+        for prop, target in report.links:
+            self.add(event, prop, self.ref(target))
+
+    def claim(self, claim: Claim) -> None:
+        """Describe a claim; its statement is reified, never asserted."""
+        node = self.iris.in_article(self.article.id, "claim", claim.id)
+        for name in claim.types:
+            self.add(node, iri(RDF + "type"), self.iris.ng(name))
+        self.add(node, iri(RDFS + "label"), text(claim.span.exact))
+        for who in claim.claimant:
+            self.add(node, "claimant", self.ref(who))
+        for target in claim.about:
+            self.add(node, "about", self.ref(target))
+        if claim.statement:
+            statement = self.statement(f"claim-{claim.id}", *claim.statement)
+            self.add(node, "proposition", statement)
+        self.add(node, "reportedIn", self.node)
+        self.evidence(node, claim.span, claim.key)
+
+    def statement(self, key: str, subject: str, prop: str, obj: str) -> NamedNode:
+        """Describe an rdf:Statement and return its node."""
+        node = self.iris.in_article(self.article.id, "statement", key)
+        self.add(node, iri(RDF + "type"), iri(RDF + "Statement"))
+        self.add(node, iri(RDF + "subject"), self.ref(subject))
+        self.add(node, iri(RDF + "predicate"), self.iris.ng(prop))
+        self.add(node, iri(RDF + "object"), self.ref(obj))
+        return node
+
+    def quantity(self, quantity: Quantity) -> NamedNode:
+        """Describe a stated number and return its node."""
+        node = self.iris.in_article(self.article.id, "quantity", quantity.key)
+        self.add(node, iri(RDF + "type"), self.iris.ng("Quantity"))
+        self.add(node, iri(RDFS + "label"), text(quantity.span.exact))
+        self.add(node, "numericValue", typed(quantity.value, "decimal"))
+        self.add(node, "qualifier", self.iris.ng(quantity.qualifier))
+        if quantity.unit:
+            self.add(node, "unitText", text(quantity.unit))
+        if quantity.measure:
+            self.add(node, "measure", self.iris.ng(quantity.measure))
+        if quantity.of:
+            self.add(node, "quantityOf", self.ref(quantity.of))
+        if quantity.location:
+            self.add(node, "location", self.ref(quantity.location))
+        if quantity.as_of:
+            self.add(node, "asOf", self.time(quantity.as_of))
+        for source in quantity.according_to:
+            self.add(node, "accordingTo", self.ref(source))
+        self.add(node, "reportedIn", self.node)
+        self.evidence(node, quantity.span, quantity.key)
+        return node
+
+    def tenure(self, tenure: Tenure) -> None:
+        """Describe a person holding an office."""
+        node = self.iris.in_article(self.article.id, "tenure", tenure.key)
+        self.add(node, iri(RDF + "type"), self.iris.ng("Tenure"))
+        self.add(node, "holder", self.ref(tenure.holder))
+        self.add(node, "office", self.ref(tenure.office))
+        if tenure.status:
+            self.add(node, "tenureStatus", self.iris.ng(tenure.status))
+        if tenure.start:
+            self.add(node, "startTime", self.time(tenure.start))
+        if tenure.end:
+            self.add(node, "endTime", self.time(tenure.end))
+        self.add(node, "reportedIn", self.node)
+        self.evidence(node, tenure.span, tenure.key)
+
+    def agreement(self, report: AgreementReport) -> None:
+        """Describe what the article says about an agreement."""
+        node = self.ref(report.id)
+        for name in report.types:
+            self.add(node, iri(RDF + "type"), self.iris.ng(name))
+        if self.entities[report.id].article and report.id not in self.labelled:
+            self.labelled.add(report.id)
+            self.add(node, iri(RDFS + "label"), text(self.entities[report.id].label))
+        if report.status:
+            self.add(node, "agreementStatus", self.iris.ng(report.status))
+        for party in report.parties:
+            self.add(node, "party", self.ref(party))
+        for prop, spec in report.times:
+            self.add(node, prop, self.time(spec))
+        for prop, target in report.links:
+            self.add(node, prop, self.ref(target))
+        self.add(node, "reportedIn", self.node)
+        self.evidence(node, report.span, report.key)
+
+    def relation(self, relation: Relation) -> None:
+        """Assert a plain fact and reify it, so its evidence is unambiguous."""
+        subject, obj = self.ref(relation.subject), self.ref(relation.object)
+        self.add(subject, relation.property, obj)
+        node = self.statement(relation.key, relation.subject, relation.property, relation.object)
+        self.add(node, "reportedIn", self.node)
+        self.evidence(node, relation.span, relation.key)
+
+
+def discrepancy_quads(corpus: Corpus, iris: Iris, entities: dict[str, Entity]) -> Iterator[Quad]:
+    """Yield a Discrepancy for each event whose reported dates cannot all be true."""
+    graph = iris.graph("registry")
+    for event_id, specs in _event_times(corpus).items():
+        conflicting = _conflicting(specs)
+        if not conflicting:
+            continue
+        node = iris.discrepancy(f"{event_id}-time")
+        event = entities[event_id]
+        yield Quad(node, iri(RDF + "type"), iris.ng("Discrepancy"), graph)
+        yield Quad(node, iri(RDFS + "label"), text(f"Conflicting dates for: {event.label}"), graph)
+        yield Quad(node, iris.ng("concerns"), iris.entity(event), graph)
+        yield Quad(node, iris.ng("discrepantProperty"), iris.ng("hasTime"), graph)
+        for article_id, spec in conflicting:
+            report = iris.in_article(article_id, "time", spec.key)
+            yield Quad(node, iris.ng("conflictingReport"), report, graph)
+
+
+def _event_times(corpus: Corpus) -> dict[str, list[tuple[str, TimeSpec]]]:
+    times: dict[str, list[tuple[str, TimeSpec]]] = defaultdict(list)
+    for article in corpus.articles:
+        for report in article.events:
+            times[report.id] += [(article.id, s) for p, s in report.times if p == "hasTime"]
+    return times
+
+
+def _conflicting(specs: list[tuple[str, TimeSpec]]) -> list[tuple[str, TimeSpec]]:
+    found = []
+    for index, (article_id, spec) in enumerate(specs):
+        if any(
+            not spec.value.overlaps(other.value) for j, (_, other) in enumerate(specs) if j != index
+        ):
+            found.append((article_id, spec))
+    return found

@@ -1,0 +1,190 @@
+"""The one narrow interface to the quad store, and the build-then-switch discipline."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+CURRENT = "current"
+STORES = "stores"
+KEEP_BUILDS = 2
+RESULT_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
+}
+
+
+class StoreMissing(RuntimeError):
+    """No built store exists yet."""
+
+
+@dataclass
+class QueryResult:
+    """The result of a query: solutions, a boolean, or triples."""
+
+    kind: str  # "solutions", "boolean" or "graph"
+    raw: Any
+
+    @property
+    def variables(self) -> list[str]:
+        """Return the projected variable names of a SELECT."""
+        return [v.value for v in self.raw.variables] if self.kind == "solutions" else []
+
+    def serialize(self, output: IO[bytes], media_type: str) -> None:
+        """Write the result to a binary stream in a media type this kind supports."""
+        if self.kind == "graph":
+            self.raw.serialize(output, GRAPH_FORMATS[media_type])
+        else:
+            self.raw.serialize(output, RESULT_FORMATS[media_type])
+
+    def rows(self) -> Iterator[dict[str, str]]:
+        """Yield SELECT solutions as {variable: value} (unbound variables left out)."""
+        names = self.variables
+        for solution in self.raw:
+            yield {n: solution[n].value for n in names if solution[n] is not None}
+
+
+class GraphStore:
+    """Query and change the quad store; the only module that touches pyoxigraph's Store."""
+
+    def __init__(self, store: ox.Store, path: Path | None = None):
+        self._store = store
+        self.path = path
+
+    @classmethod
+    def open_read_only(cls, data_dir: Path) -> GraphStore:
+        """Open the store currently switched in under data_dir, read-only."""
+        path = current_store_path(data_dir)
+        return cls(ox.Store.read_only(str(path)), path)
+
+    @classmethod
+    def in_memory(cls, quads: Iterable[ox.Quad] = ()) -> GraphStore:
+        """Create a throwaway in-memory store holding the quads."""
+        store = ox.Store()
+        store.bulk_extend(quads)
+        return cls(store)
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        base_iri: str | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        substitutions: dict[str, Any] | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query; the default graph is the union of all graphs unless given."""
+        options: dict[str, Any] = {"base_iri": base_iri}
+        if default_graphs is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        else:
+            options["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if substitutions:
+            options["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+        raw = self._store.query(sparql, **options)
+        return QueryResult(_kind(raw), raw)
+
+    def update(self, sparql: str) -> None:
+        """Apply a SPARQL update."""
+        self._store.update(sparql)
+
+    def bulk_load(self, quads: Iterable[ox.Quad]) -> None:
+        """Load many quads at once."""
+        self._store.bulk_extend(quads)
+
+    def replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad]) -> None:
+        """Replace the content of one named graph."""
+        graph = ox.NamedNode(graph_iri)
+        self._store.remove_graph(graph)
+        self._store.extend(quads)
+
+    def named_graphs(self) -> list[str]:
+        """List the named graphs of the store."""
+        return sorted(g.value for g in self._store.named_graphs())
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Yield every quad of the store."""
+        return iter(self._store)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
+def _kind(raw: Any) -> str:
+    if isinstance(raw, ox.QuerySolutions):
+        return "solutions"
+    if isinstance(raw, ox.QueryBoolean):
+        return "boolean"
+    return "graph"
+
+
+def current_store_path(data_dir: Path) -> Path:
+    """Return the directory of the store currently switched in."""
+    pointer = data_dir / CURRENT
+    if not pointer.exists():
+        raise StoreMissing(f"no store has been built in {data_dir}; run `newsgraph build` first")
+    return pointer.resolve()
+
+
+def write_new_store(data_dir: Path, quads: Iterable[ox.Quad], report: dict[str, Any]) -> Path:
+    """Build a store in a fresh directory, then switch `current` to it atomically."""
+    stores = data_dir / STORES
+    stores.mkdir(parents=True, exist_ok=True)
+    staging = stores / f".building-{uuid.uuid4().hex}"
+    try:
+        store = ox.Store(str(staging))
+        store.bulk_extend(quads)
+        store.flush()
+        del store
+        (staging / "build.json").write_text(json.dumps(report, indent=2))
+        final = stores / f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        staging.rename(final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _switch(data_dir, final)
+    _prune(stores, final)
+    return final
+
+
+def build_report(data_dir: Path) -> dict[str, Any]:
+    """Return the report saved with the current store."""
+    return json.loads((current_store_path(data_dir) / "build.json").read_text())
+
+
+def _switch(data_dir: Path, target: Path) -> None:
+    pointer, temporary = data_dir / CURRENT, data_dir / f".{CURRENT}-{uuid.uuid4().hex}"
+    os.symlink(os.path.relpath(target, data_dir), temporary)
+    os.replace(temporary, pointer)
+
+
+def _prune(stores: Path, keep: Path) -> None:
+    builds = sorted((p for p in stores.iterdir() if not p.name.startswith(".")), reverse=True)
+    for old in [b for b in builds if b != keep][KEEP_BUILDS - 1 :]:
+        shutil.rmtree(old, ignore_errors=True)
+    for stale in stores.glob(".building-*"):
+        with contextlib.suppress(OSError):
+            if time.time() - stale.stat().st_mtime > 3600:
+                shutil.rmtree(stale)

@@ -1,0 +1,170 @@
+"""The `newsgraph` command: build, check, query and serve the graph."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup
+
+from newsgraph.settings import ENV_PREFIX, Settings, describe
+
+
+def _create_app():
+    from newsgraph.server import create_app
+
+    return create_app()
+
+
+def _settings_epilog() -> str:
+    lines = [f"{ENV_PREFIX}{name} (default {default!r}): {text}" for name, default, text in describe()]
+    return "Settings, from the environment:\n\n" + "\n\n".join(lines)
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,
+             epilog=_settings_epilog())
+def cli() -> None:
+    """Build the newsgraph knowledge graph from annotated news and serve it as SPARQL."""
+
+
+def _settings(corpus: str | None, data_dir: str | None) -> Settings:
+    overrides = {k: v for k, v in (("CORPUS_DIR", corpus), ("DATA_DIR", data_dir)) if v}
+    return Settings.load(overrides)
+
+
+corpus_option = click.option("--corpus", type=click.Path(file_okay=False, exists=True),
+                             help="Corpus folder (articles/, annotations/, registry/); "
+                                  "default: the bundled corpus.")
+data_option = click.option("--data-dir", type=click.Path(file_okay=False),
+                           help="Where stores are built and switched in (default: ./data).")
+
+
+@cli.command("build")
+@corpus_option
+@data_option
+def build_command(corpus: str | None, data_dir: str | None) -> None:
+    """Validate the corpus, map it to RDF and switch the served store to a fresh build."""
+    from newsgraph.graph.build import build
+    from newsgraph.graph.errors import CorpusError
+
+    settings = _settings(corpus, data_dir)
+    try:
+        result = build(settings)
+    except CorpusError as error:
+        _fail(error)
+    click.echo(f"Built {sum(result.graphs.values())} quads in {result.seconds:.2f} s "
+               f"into {result.store_path}")
+    for graph, count in result.graphs.items():
+        click.echo(f"  {count:7d}  {graph}")
+    _echo_coverage(result.coverage)
+
+
+@cli.command("check")
+@corpus_option
+@click.option("--reason/--no-reason", default=True, show_default=True,
+              help="Also run HermiT (consistency, satisfiability) on ontology + data.")
+@click.option("--sentences", is_flag=True, help="List every sentence with its status.")
+def check_command(corpus: str | None, reason: bool, sentences: bool) -> None:
+    """Validate the corpus and check the graph against the SHACL shapes and HermiT."""
+    from newsgraph.graph.build import coverage, dataset_quads, load
+    from newsgraph.graph.errors import CorpusError
+    from newsgraph.ontology import checks
+
+    settings = _settings(corpus, None)
+    try:
+        loaded = load(settings)
+    except CorpusError as error:
+        _fail(error)
+    _echo_coverage(coverage(loaded), loaded if sentences else None)
+    graph = checks.to_rdflib(dataset_quads(loaded, settings.BASE_IRI))
+    failures = checks.run_all(graph, settings.BASE_IRI, reason=reason)
+    for line in failures.summary():
+        click.echo(line)
+    if not failures.ok:
+        sys.exit(1)
+
+
+@cli.command("query")
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "path", type=click.Path(dir_okay=False, exists=True),
+              help="Read the query from a file.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
+              default="table", show_default=True, help="Output format for SELECT results.")
+@data_option
+def query_command(sparql: str | None, path: str | None, fmt: str, data_dir: str | None) -> None:
+    """Run a SPARQL query (argument, --file or stdin) against the local store."""
+    from newsgraph.graph.store import GraphStore, StoreMissing
+
+    text = sparql or (Path(path).read_text() if path else sys.stdin.read())
+    settings = _settings(None, data_dir)
+    try:
+        result = GraphStore.open_read_only(settings.data_dir).query(text)
+    except StoreMissing as error:
+        raise click.ClickException(str(error)) from error
+    except SyntaxError as error:
+        raise click.ClickException(f"query syntax error: {error}") from error
+    _print_result(result, fmt)
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=5000, show_default=True, help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, help="gunicorn worker processes.")
+@click.option("--threads", default=4, show_default=True, help="Threads per worker.")
+@click.option("--debug", is_flag=True, help="Use Flask's development server with reloader.")
+def serve_command(host: str, port: int, workers: int, threads: int, debug: bool) -> None:
+    """Serve the built store: SPARQL endpoint and pages, with gunicorn (or --debug)."""
+    if debug:
+        _create_app().run(host=host, port=port, debug=True)
+        return
+    argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
+            "--worker-class", "gthread", "--threads", str(threads),
+            "--access-logfile", "-", "newsgraph.server:create_app()"]
+    os.execvp(sys.executable, [sys.executable, "-m", *argv])
+
+
+def _fail(error: Exception) -> None:
+    click.echo(str(error), err=True)
+    sys.exit(1)
+
+
+def _echo_coverage(coverage: dict[str, dict[str, int]], corpus=None) -> None:
+    click.echo("Sentence coverage (covered + skipped = accounted for):")
+    for article_id, counts in coverage.items():
+        total = counts["sentences"]
+        accounted = counts.get("covered", 0) + counts.get("skipped", 0)
+        click.echo(f"  {article_id}: {accounted}/{total} ({100 * accounted / max(total, 1):.0f}%), "
+                   f"{counts.get('covered', 0)} covered, {counts.get('skipped', 0)} skipped")
+    if corpus is not None:
+        for article in corpus.articles:
+            for s in article.sentences:
+                click.echo(f"    [{s.status}{':' + s.reason if s.reason else ''}] {s.text[:100]}")
+
+
+def _print_result(result, fmt: str) -> None:
+    if result.kind == "boolean":
+        click.echo("true" if bool(result.raw) else "false")
+        return
+    if result.kind == "graph" or fmt != "table":
+        media = {"csv": "text/csv", "tsv": "text/tab-separated-values",
+                 "json": "application/sparql-results+json"}.get(fmt, "text/turtle")
+        result.serialize(sys.stdout.buffer, "text/turtle" if result.kind == "graph" else media)
+        return
+    _print_table(result.variables, list(result.rows()))
+
+
+def _print_table(names: list[str], rows: list[dict[str, str]]) -> None:
+    widths = {n: max([len(n)] + [len(r.get(n, "")) for r in rows]) for n in names}
+    click.echo("  ".join(n.ljust(widths[n]) for n in names))
+    click.echo("  ".join("-" * widths[n] for n in names))
+    for row in rows:
+        click.echo("  ".join(row.get(n, "").ljust(widths[n]) for n in names))
+    click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+def main() -> None:
+    """Run the command line."""
+    cli(prog_name="newsgraph")
+

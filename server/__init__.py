@@ -1,0 +1,29 @@
+"""The Flask app: SPARQL endpoint, home page and health check."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from newsgraph.settings import Settings
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the app; settings come from defaults, the environment, then `config`."""
+    app = Flask(__name__)
+    settings = Settings.load(config)
+    app.config.from_mapping(settings.as_dict())
+    app.config["MAX_CONTENT_LENGTH"] = settings.MAX_QUERY_BYTES
+    app.extensions["newsgraph.settings"] = settings
+    _register(app)
+    return app
+
+
+def _register(app: Flask) -> None:
+    from . import home, problems, sparql
+
+    problems.register(app)
+    app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(home.blueprint)

@@ -1,0 +1,53 @@
+"""Content negotiation: pick a media type from Accept (q-values, wildcards) or ?format=."""
+
+from __future__ import annotations
+
+from flask import request
+
+from .problems import Problem
+
+FORMAT_ALIASES = {
+    "json": "application/sparql-results+json",
+    "srj": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "srx": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "ttl": "text/turtle",
+    "turtle": "text/turtle",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "rdf": "application/rdf+xml",
+    "rdfxml": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+    "nq": "application/n-quads",
+    "trig": "application/trig",
+    "html": "text/html",
+}
+EQUIVALENTS = {"application/json": "application/sparql-results+json", "application/xml":
+               "application/sparql-results+xml", "text/xml": "application/sparql-results+xml",
+               "text/plain": "application/n-triples", "application/x-turtle": "text/turtle"}
+
+
+def negotiate(offered: list[str]) -> str:
+    """Return the offered media type the client prefers; the first offered wins a tie."""
+    forced = request.values.get("format")
+    if forced:
+        return _forced(forced, offered)
+    accept = request.accept_mimetypes
+    if not accept:
+        return offered[0]
+    candidates = offered + [alias for alias, real in EQUIVALENTS.items() if real in offered]
+    best = accept.best_match(candidates)
+    if best is None:
+        raise Problem(406, "Not Acceptable", f"none of the requested media types can be produced; "
+                      f"available: {', '.join(offered)} (or use ?format=).")
+    return EQUIVALENTS.get(best, best)
+
+
+def _forced(name: str, offered: list[str]) -> str:
+    media_type = FORMAT_ALIASES.get(name.lower(), name.lower())
+    if media_type not in offered:
+        raise Problem(406, "Not Acceptable", f"format {name!r} is not available for this result; "
+                      f"use one of: {', '.join(offered)}.")
+    return media_type
