@@ -97,11 +97,11 @@ def explicit(value: object) -> DateValue:
     text = str(value).strip()
     if re.fullmatch(r"\d{4}", text):
         return _year(int(text))
-    if match := re.fullmatch(r"(\d{4})-(\d{2})", text):
+    if (match := re.fullmatch(r"(\d{4})-(\d{2})", text)) and 1 <= int(match[2]) <= 12:
         return _month(int(match[1]), int(match[2]))
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return _day(date.fromisoformat(text))
-    raise DateSyntaxError(f"{value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    if match := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text):
+        return _day(_checked_date(int(match[1]), int(match[2]), int(match[3])))
+    raise DateSyntaxError(f"{value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
 
 
 def window_of(value: DateValue) -> tuple[date, date] | None:

@@ -61,9 +61,11 @@ def _short(quote: str) -> str:
 
 
 def _hint(text: str, quote: str) -> str:
-    for old, new in (("'", "’"), ('"', "“"), ('"', "”"), ("’", "'"), ("“", '"'), ("”", '"')):
-        if old in quote and quote.replace(old, new) in text:
-            return f"the article uses {new!r} where the quote has {old!r}"
+    straight = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+    if quote.translate(straight) in text.translate(straight):
+        return (
+            "the article uses other quote marks (’ ‘ “ ” vs ' \") than the quote: copy them exactly"
+        )
     if " ".join(quote.split()) in " ".join(text.split()):
         return "the spacing differs from the article (line breaks or double spaces)"
     if quote.lower() in text.lower():

@@ -19,12 +19,15 @@ def _create_app():
 
 
 def _settings_epilog() -> str:
-    lines = [f"{ENV_PREFIX}{name} (default {default!r}): {text}" for name, default, text in describe()]
+    lines = [
+        f"{ENV_PREFIX}{name} (default {default!r}): {text}" for name, default, text in describe()
+    ]
     return "Settings, from the environment:\n\n" + "\n\n".join(lines)
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,
-             epilog=_settings_epilog())
+@click.group(
+    cls=FlaskGroup, create_app=_create_app, add_version_option=False, epilog=_settings_epilog()
+)
 def cli() -> None:
     """Build the newsgraph knowledge graph from annotated news and serve it as SPARQL."""
 
@@ -34,11 +37,16 @@ def _settings(corpus: str | None, data_dir: str | None) -> Settings:
     return Settings.load(overrides)
 
 
-corpus_option = click.option("--corpus", type=click.Path(file_okay=False, exists=True),
-                             help="Corpus folder (articles/, annotations/, registry/); "
-                                  "default: the bundled corpus.")
-data_option = click.option("--data-dir", type=click.Path(file_okay=False),
-                           help="Where stores are built and switched in (default: ./data).")
+corpus_option = click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, exists=True),
+    help="Corpus folder (articles/, annotations/, registry/); default: the bundled corpus.",
+)
+data_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False),
+    help="Where stores are built and switched in (default: ./data).",
+)
 
 
 @cli.command("build")
@@ -54,8 +62,10 @@ def build_command(corpus: str | None, data_dir: str | None) -> None:
         result = build(settings)
     except CorpusError as error:
         _fail(error)
-    click.echo(f"Built {sum(result.graphs.values())} quads in {result.seconds:.2f} s "
-               f"into {result.store_path}")
+    click.echo(
+        f"Built {sum(result.graphs.values())} quads in {result.seconds:.2f} s "
+        f"into {result.store_path}"
+    )
     for graph, count in result.graphs.items():
         click.echo(f"  {count:7d}  {graph}")
     _echo_coverage(result.coverage)
@@ -63,8 +73,12 @@ def build_command(corpus: str | None, data_dir: str | None) -> None:
 
 @cli.command("check")
 @corpus_option
-@click.option("--reason/--no-reason", default=True, show_default=True,
-              help="Also run HermiT (consistency, satisfiability) on ontology + data.")
+@click.option(
+    "--reason/--no-reason",
+    default=True,
+    show_default=True,
+    help="Also run HermiT (consistency, satisfiability) on ontology + data.",
+)
 @click.option("--sentences", is_flag=True, help="List every sentence with its status.")
 def check_command(corpus: str | None, reason: bool, sentences: bool) -> None:
     """Validate the corpus and check the graph against the SHACL shapes and HermiT."""
@@ -88,10 +102,21 @@ def check_command(corpus: str | None, reason: bool, sentences: bool) -> None:
 
 @cli.command("query")
 @click.argument("sparql", required=False)
-@click.option("-f", "--file", "path", type=click.Path(dir_okay=False, exists=True),
-              help="Read the query from a file.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
-              default="table", show_default=True, help="Output format for SELECT results.")
+@click.option(
+    "-f",
+    "--file",
+    "path",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Read the query from a file.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format for SELECT results.",
+)
 @data_option
 def query_command(sparql: str | None, path: str | None, fmt: str, data_dir: str | None) -> None:
     """Run a SPARQL query (argument, --file or stdin) against the local store."""
@@ -119,9 +144,20 @@ def serve_command(host: str, port: int, workers: int, threads: int, debug: bool)
     if debug:
         _create_app().run(host=host, port=port, debug=True)
         return
-    argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
-            "--worker-class", "gthread", "--threads", str(threads),
-            "--access-logfile", "-", "newsgraph.server:create_app()"]
+    argv = [
+        "gunicorn",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--access-logfile",
+        "-",
+        "newsgraph.server:create_app()",
+    ]
     os.execvp(sys.executable, [sys.executable, "-m", *argv])
 
 
@@ -135,8 +171,10 @@ def _echo_coverage(coverage: dict[str, dict[str, int]], corpus=None) -> None:
     for article_id, counts in coverage.items():
         total = counts["sentences"]
         accounted = counts.get("covered", 0) + counts.get("skipped", 0)
-        click.echo(f"  {article_id}: {accounted}/{total} ({100 * accounted / max(total, 1):.0f}%), "
-                   f"{counts.get('covered', 0)} covered, {counts.get('skipped', 0)} skipped")
+        click.echo(
+            f"  {article_id}: {accounted}/{total} ({100 * accounted / max(total, 1):.0f}%), "
+            f"{counts.get('covered', 0)} covered, {counts.get('skipped', 0)} skipped"
+        )
     if corpus is not None:
         for article in corpus.articles:
             for s in article.sentences:
@@ -148,8 +186,11 @@ def _print_result(result, fmt: str) -> None:
         click.echo("true" if bool(result.raw) else "false")
         return
     if result.kind == "graph" or fmt != "table":
-        media = {"csv": "text/csv", "tsv": "text/tab-separated-values",
-                 "json": "application/sparql-results+json"}.get(fmt, "text/turtle")
+        media = {
+            "csv": "text/csv",
+            "tsv": "text/tab-separated-values",
+            "json": "application/sparql-results+json",
+        }.get(fmt, "text/turtle")
         result.serialize(sys.stdout.buffer, "text/turtle" if result.kind == "graph" else media)
         return
     _print_table(result.variables, list(result.rows()))
@@ -168,3 +209,6 @@ def main() -> None:
     """Run the command line."""
     cli(prog_name="newsgraph")
 
+
+if __name__ == "__main__":
+    main()

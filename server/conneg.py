@@ -24,9 +24,13 @@ FORMAT_ALIASES = {
     "trig": "application/trig",
     "html": "text/html",
 }
-EQUIVALENTS = {"application/json": "application/sparql-results+json", "application/xml":
-               "application/sparql-results+xml", "text/xml": "application/sparql-results+xml",
-               "text/plain": "application/n-triples", "application/x-turtle": "text/turtle"}
+EQUIVALENTS = {
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+    "text/plain": "application/n-triples",
+    "application/x-turtle": "text/turtle",
+}
 
 
 def negotiate(offered: list[str]) -> str:
@@ -40,14 +44,21 @@ def negotiate(offered: list[str]) -> str:
     candidates = offered + [alias for alias, real in EQUIVALENTS.items() if real in offered]
     best = accept.best_match(candidates)
     if best is None:
-        raise Problem(406, "Not Acceptable", f"none of the requested media types can be produced; "
-                      f"available: {', '.join(offered)} (or use ?format=).")
+        raise Problem(
+            406,
+            "Not Acceptable",
+            f"none of the requested media types can be produced; "
+            f"available: {', '.join(offered)} (or use ?format=).",
+        )
     return EQUIVALENTS.get(best, best)
 
 
 def _forced(name: str, offered: list[str]) -> str:
     media_type = FORMAT_ALIASES.get(name.lower(), name.lower())
     if media_type not in offered:
-        raise Problem(406, "Not Acceptable", f"format {name!r} is not available for this result; "
-                      f"use one of: {', '.join(offered)}.")
+        raise Problem(
+            406,
+            "Not Acceptable",
+            f"format {name!r} is not available for this result; use one of: {', '.join(offered)}.",
+        )
     return media_type

@@ -25,8 +25,11 @@ FORMAT_IRIS = {
 def service_description(endpoint: str, base_iri: str, store: GraphStore, media_type: str) -> bytes:
     """Describe the endpoint: language, result formats, features and its dataset."""
     triples = list(_triples(ox.NamedNode(endpoint), base_iri, store))
-    return ox.serialize(triples, format=GRAPH_FORMATS[media_type],
-                        prefixes={"sd": SD} if media_type == "text/turtle" else None)
+    return ox.serialize(
+        triples,
+        format=GRAPH_FORMATS[media_type],
+        prefixes={"sd": SD} if media_type == "text/turtle" else None,
+    )
 
 
 def _triples(service: ox.NamedNode, base_iri: str, store: GraphStore):

@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
-import io
-import queue
-import threading
 from collections.abc import Iterator
 
 from flask import Blueprint, Response, render_template, request
 
-from newsgraph.graph.store import GRAPH_FORMATS, RESULT_FORMATS, QueryResult
+from newsgraph.graph.store import GRAPH_FORMATS, RESULT_FORMATS
 
 from .conneg import negotiate
 from .db import get_store, settings
 from .problems import Problem
 from .service import service_description
+from .streaming import QueryStream
 
 blueprint = Blueprint("sparql", __name__)
 SOLUTION_TYPES = list(RESULT_FORMATS)
 GRAPH_TYPES = list(GRAPH_FORMATS)
-TEXT_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples",
-              "application/n-quads", "application/trig"}
-CHUNK = 64 * 1024
-_DONE = object()
+TEXT_TYPES = {
+    "text/csv",
+    "text/tab-separated-values",
+    "text/turtle",
+    "application/n-triples",
+    "application/n-quads",
+    "application/trig",
+}
 
 
 @blueprint.after_request
@@ -51,10 +53,7 @@ def endpoint() -> Response:
         return _describe_service()
     default_graphs = request.args.getlist("default-graph-uri") or _form_list("default-graph-uri")
     named_graphs = request.args.getlist("named-graph-uri") or _form_list("named-graph-uri")
-    result = _run(query, default_graphs or None, named_graphs or None)
-    offered = GRAPH_TYPES if result.kind == "graph" else SOLUTION_TYPES
-    media_type = negotiate(offered)
-    return _stream(result, media_type)
+    return _run(query, default_graphs or None, named_graphs or None)
 
 
 def _query_text() -> str | None:
@@ -63,22 +62,33 @@ def _query_text() -> str | None:
     content_type = request.mimetype
     if content_type == "application/x-www-form-urlencoded":
         if "update" in request.form:
-            raise Problem(403, "Updates not allowed", "this endpoint is read-only; "
-                          "SPARQL Update is not accepted.")
+            raise Problem(
+                403,
+                "Updates not allowed",
+                "this endpoint is read-only; SPARQL Update is not accepted.",
+            )
         return _single(request.form.getlist("query"), "form body") or _missing_query()
     if content_type == "application/sparql-query":
         return _direct_body()
     if content_type == "application/sparql-update":
-        raise Problem(403, "Updates not allowed", "this endpoint is read-only; "
-                      "SPARQL Update is not accepted.")
-    raise Problem(415, "Unsupported Media Type", f"POST a query as application/sparql-query or "
-                  f"application/x-www-form-urlencoded, not {content_type or 'no content type'!r}.")
+        raise Problem(
+            403, "Updates not allowed", "this endpoint is read-only; SPARQL Update is not accepted."
+        )
+    raise Problem(
+        415,
+        "Unsupported Media Type",
+        f"POST a query as application/sparql-query or "
+        f"application/x-www-form-urlencoded, not {content_type or 'no content type'!r}.",
+    )
 
 
 def _single(values: list[str], where: str) -> str | None:
     if len(values) > 1:
-        raise Problem(400, "Several queries", f"the {where} has {len(values)} 'query' parameters; "
-                      "send exactly one.")
+        raise Problem(
+            400,
+            "Several queries",
+            f"the {where} has {len(values)} 'query' parameters; send exactly one.",
+        )
     return values[0] if values else None
 
 
@@ -103,21 +113,34 @@ def _form_list(name: str) -> list[str]:
     return request.form.getlist(name) if request.method == "POST" else []
 
 
-def _run(query: str, default_graphs: list[str] | None, named_graphs: list[str] | None) -> QueryResult:
+def _run(query: str, default_graphs: list[str] | None, named_graphs: list[str] | None) -> Response:
     if len(query.encode("utf-8")) > settings().MAX_QUERY_BYTES:
-        raise Problem(413, "Query too large", f"queries are limited to "
-                      f"{settings().MAX_QUERY_BYTES:,} bytes.")
+        raise Problem(
+            413, "Query too large", f"queries are limited to {settings().MAX_QUERY_BYTES:,} bytes."
+        )
+    store = get_store()
+    stream = QueryStream(
+        lambda: store.query(query, default_graphs=default_graphs, named_graphs=named_graphs)
+    )
     try:
-        return get_store().query(query, default_graphs=default_graphs, named_graphs=named_graphs)
+        kind = stream.kind()
     except SyntaxError as error:
         raise Problem(400, "Query syntax error", str(error)) from error
     except ValueError as error:
         raise Problem(400, "Invalid query", str(error)) from error
+    try:
+        media_type = negotiate(GRAPH_TYPES if kind == "graph" else SOLUTION_TYPES)
+    except Problem:
+        stream.cancel()
+        raise
+    return _respond(stream.chunks(media_type), media_type)
 
 
-def _stream(result: QueryResult, media_type: str) -> Response:
-    chunks = _serialized_chunks(result, media_type)
-    first = next(chunks, b"")  # errors before the first byte still get a proper status
+def _respond(chunks: Iterator[bytes], media_type: str) -> Response:
+    try:
+        first = next(chunks, b"")  # errors before the first byte still get a proper status
+    except Exception as error:
+        raise Problem(500, "Query evaluation failed", str(error)) from error
     mimetype = media_type + ("; charset=utf-8" if media_type in TEXT_TYPES else "")
 
     def body() -> Iterator[bytes]:
@@ -125,56 +148,6 @@ def _stream(result: QueryResult, media_type: str) -> Response:
         yield from chunks
 
     return Response(body(), content_type=mimetype)
-
-
-def _serialized_chunks(result: QueryResult, media_type: str) -> Iterator[bytes]:
-    """Serialize in a thread (pyoxigraph releases the GIL) and yield bounded chunks."""
-    pipe: queue.Queue = queue.Queue(maxsize=8)
-    cancelled = threading.Event()
-    writer = io.BufferedWriter(_QueueWriter(pipe, cancelled), buffer_size=CHUNK)
-
-    def produce() -> None:
-        try:
-            result.serialize(writer, media_type)
-            writer.flush()
-        except Exception as error:  # handed to the consumer, which raises it
-            pipe.put(error)
-        finally:
-            pipe.put(_DONE)
-
-    threading.Thread(target=produce, daemon=True).start()
-    try:
-        while (item := pipe.get()) is not _DONE:
-            if isinstance(item, Exception):
-                raise Problem(500, "Query evaluation failed", str(item)) from item
-            yield item
-    finally:
-        cancelled.set()
-        _drain(pipe)
-
-
-class _QueueWriter(io.RawIOBase):
-    """A raw binary stream that hands each write to a bounded queue."""
-
-    def __init__(self, pipe: queue.Queue, cancelled: threading.Event):
-        self.pipe, self.cancelled = pipe, cancelled
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: bytes) -> int:
-        if self.cancelled.is_set():
-            raise BrokenPipeError("the client went away")
-        self.pipe.put(bytes(data))
-        return len(data)
-
-
-def _drain(pipe: queue.Queue) -> None:
-    try:
-        while pipe.get_nowait() is not _DONE:
-            pass
-    except queue.Empty:
-        pass
 
 
 def _describe_service() -> Response:

@@ -1,0 +1,1 @@
+"""The newsgraph OWL ontology, its SHACL shapes, and checks that run on them."""

@@ -1,0 +1,101 @@
+"""Shared fixtures: the bundled corpus built once, and a live server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from newsgraph.graph.build import build, load
+from newsgraph.graph.corpus import bundled_corpus
+from newsgraph.graph.model import Corpus
+from newsgraph.settings import Settings
+
+BASE = "http://127.0.0.1:5000/"
+NG = BASE + "ontology#"
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings pointing at a throwaway data directory."""
+    return Settings.load({"DATA_DIR": str(tmp_path_factory.mktemp("data"))})
+
+
+@pytest.fixture(scope="session")
+def corpus(settings: Settings) -> Corpus:
+    """The bundled corpus, validated and resolved."""
+    return load(settings)
+
+
+@pytest.fixture(scope="session")
+def built(settings: Settings) -> Settings:
+    """Build the bundled corpus once for the session."""
+    build(settings)
+    return settings
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled corpus, for tests that break it."""
+    target = tmp_path / "corpus"
+    shutil.copytree(bundled_corpus(), target)
+    return target
+
+
+def free_port() -> int:
+    """Return a free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(built: Settings) -> Iterator[str]:
+    """Run `newsgraph serve` (gunicorn) on a free loopback port; yield its root URL."""
+    port = free_port()
+    env = {**os.environ, "NEWSGRAPH_DATA_DIR": built.DATA_DIR}
+    command = [
+        sys.executable,
+        "-m",
+        "newsgraph.cli",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        "2",
+    ]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_until_up(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _wait_until_up(url: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stderr.read().decode()[-2000:]}")
+        try:
+            if requests.get(url + "healthz", timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise RuntimeError("server did not come up within 30 s")
+
+
+@pytest.fixture(scope="session")
+def endpoint(server: str) -> str:
+    """The SPARQL endpoint URL of the live server."""
+    return server + "sparql"
