@@ -14,7 +14,7 @@ from .checks import Context, as_list
 from .coverage import line_of, sentence_statuses
 from .errors import AnnotationError, CorpusError
 from .model import Article, Corpus, Entity
-from .registry import check_entity_refs, read_entity, read_registry
+from .registry import check_entity_refs, read_entity, read_links, read_registry
 from .yamlio import load_yaml
 
 MAX_ARTICLE_BYTES = 1_000_000
@@ -65,6 +65,7 @@ def load_corpus(root: Path, vocab: Vocabulary, require_coverage: bool = True) ->
     ctx.entities.update(registry)
     documents = _read_documents(paths, ctx)
     _register_local(documents, ctx)
+    read_links(paths.registry, ctx)
     _check_definitions(ctx)
     articles = [
         a for a in (_resolve(aid, text, doc, ctx) for aid, (text, doc) in documents.items()) if a

@@ -101,6 +101,7 @@ def corpus_quads(corpus: Corpus, base: str) -> Iterator[Quad]:
     iris = Iris(base)
     entities = corpus.entities
     yield from registry_quads(corpus.registry.values(), iris, entities)
+    yield from link_quads(entities.values(), iris)
     for article in corpus.articles:
         yield from ArticleMapper(article, iris, entities).quads()
     yield from discrepancy_quads(corpus, iris, entities)
@@ -134,10 +135,17 @@ def entity_triples(entity: Entity, iris: Iris, lookup: dict[str, Entity]) -> Ite
         yield node, iris.ng("locatedIn"), iris.entity(lookup[entity.located_in])
     if entity.office_of in lookup:
         yield node, iris.ng("officeOf"), iris.entity(lookup[entity.office_of])
-    if entity.wikidata:
-        yield node, iri(OWL + "sameAs"), iri(WIKIDATA + entity.wikidata)
-    if entity.dbpedia:
-        yield node, iri(OWL + "sameAs"), iri(DBPEDIA + entity.dbpedia)
+
+
+def link_quads(entities: Iterable[Entity], iris: Iris) -> Iterator[Quad]:
+    """Yield the curated external links (owl:sameAs) of every entity, in the registry graph."""
+    graph = iris.graph("registry")
+    for entity in entities:
+        node = iris.entity(entity)
+        if entity.wikidata:
+            yield Quad(node, iri(OWL + "sameAs"), iri(WIKIDATA + entity.wikidata), graph)
+        if entity.dbpedia:
+            yield Quad(node, iri(OWL + "sameAs"), iri(DBPEDIA + entity.dbpedia), graph)
 
 
 class ArticleMapper:

@@ -21,21 +21,25 @@ SECTIONS = {  # section → (entity kind, root class)
 ENTITY_FIELDS = {"id", "type", "label", "alt_labels", "hidden_labels", "description", "located_in"}
 EXTRA_FIELDS = {"office_of"}
 LINK_FIELDS = {"id", "wikidata", "dbpedia"}
+LINKS = "links.yaml"
 QID = re.compile(r"^Q[1-9][0-9]*$")
 
 
 def read_registry(directory: Path, ctx: Context) -> dict[str, Entity]:
-    """Read every registry file; external links last, onto the entities they name."""
+    """Read every registry file except the external links."""
     entities: dict[str, Entity] = {}
-    files = sorted(directory.glob("*.yaml"))
-    for path in (p for p in files if p.name != "links.yaml"):
+    for path in sorted(p for p in directory.glob("*.yaml") if p.name != LINKS):
         ctx.file = f"registry/{path.name}"
         for entity, node in _read_file(path, ctx):
             _add_unique(entities, entity, node, ctx)
-    if (links := directory / "links.yaml").exists():
-        ctx.file = "registry/links.yaml"
-        _apply_links(_load(links, ctx), entities, ctx)
     return entities
+
+
+def read_links(directory: Path, ctx: Context) -> None:
+    """Attach the curated external links to the entities they name (registry or article)."""
+    if (path := directory / LINKS).exists():
+        ctx.file = f"registry/{LINKS}"
+        _apply_links(_load(path, ctx), ctx.entities, ctx)
 
 
 def read_entity(
@@ -108,7 +112,7 @@ def _apply_links(document: Any, entities: dict[str, Entity], ctx: Context) -> No
             continue
         entity = entities.get(node["id"])
         if entity is None:
-            ctx.error(node, "id", f"link for unknown registry id {node['id']!r}.", "Fix the id.")
+            ctx.error(node, "id", f"link for unknown id {node['id']!r}.", "Use a defined id.")
             continue
         if (qid := node.get("wikidata")) is not None and not QID.match(str(qid)):
             ctx.error(node, "wikidata", f"{qid!r} is not a Wikidata QID.", "Write it as Q12345.")

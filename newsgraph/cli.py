@@ -82,9 +82,11 @@ def build_command(corpus: str | None, data_dir: str | None) -> None:
 @click.option("--sentences", is_flag=True, help="List every sentence with its status.")
 def check_command(corpus: str | None, reason: bool, sentences: bool) -> None:
     """Validate the corpus and check the graph against the SHACL shapes and HermiT."""
-    from newsgraph.graph.build import coverage, dataset_quads, load
+    from newsgraph.graph.build import coverage, load
     from newsgraph.graph.errors import CorpusError
-    from newsgraph.ontology import checks
+    from newsgraph.graph.mapping import corpus_quads
+    from newsgraph.graph.verify import to_rdflib, verify
+    from newsgraph.ontology.checks import load_ontology
 
     settings = _settings(corpus, None)
     try:
@@ -92,11 +94,11 @@ def check_command(corpus: str | None, reason: bool, sentences: bool) -> None:
     except CorpusError as error:
         _fail(error)
     _echo_coverage(coverage(loaded), loaded if sentences else None)
-    graph = checks.to_rdflib(dataset_quads(loaded, settings.BASE_IRI))
-    failures = checks.run_all(graph, settings.BASE_IRI, reason=reason)
-    for line in failures.summary():
+    data = to_rdflib(corpus_quads(loaded, settings.BASE_IRI))
+    outcome = verify(data, load_ontology(settings.BASE_IRI), settings.BASE_IRI, reason)
+    for line in outcome.summary():
         click.echo(line)
-    if not failures.ok:
+    if not outcome.ok:
         sys.exit(1)
 
 
