@@ -192,8 +192,8 @@ class ArticleMapper:
 
     def evidence(
         self, body: NamedNode, span: Span, key: str, motivation: str = "describing"
-    ) -> None:
-        """Link a fact node to its span, directly and through a Web Annotation."""
+    ) -> NamedNode:
+        """Link a fact node to its span, directly and through a Web Annotation; return it."""
         span_node = self.span_iri(span)
         annotation = self.iris.in_article(self.article.id, "annotation", key)
         self.add(body, "evidence", span_node)
@@ -201,6 +201,7 @@ class ArticleMapper:
         self.add(annotation, iri(OA + "motivatedBy"), iri(OA + motivation))
         self.add(annotation, iri(OA + "hasBody"), body)
         self.add(annotation, iri(OA + "hasTarget"), span_node)
+        return annotation
 
     def span_iri(self, span: Span) -> NamedNode:
         """Return the IRI of a span, remembering to describe it."""
@@ -310,7 +311,9 @@ class ArticleMapper:
             self.add(event, "count", self.quantity(report.count))
         if report.note:
             self.add(event, iri(RDFS + "comment"), text(report.note))
-        self.evidence(event, report.span, report.key)
+        annotation = self.evidence(event, report.span, report.key)
+        for source in report.according_to:
+            self.add(annotation, "accordingTo", self.ref(source))
 
     def roles_and_links(self, event: NamedNode, report: EventReport) -> None:
         """Add participants by role, places, sources and links to other things."""
