@@ -154,8 +154,9 @@ def reasoner_copy(graph: rdflib.Graph) -> rdflib.Graph:
 
     Literals such as "2020-08-20"^^xsd:date become plain strings with the same lexical
     form; ranges such as xsd:date become rdfs:Literal; declarations of such datatypes are
-    dropped. This only removes constraints, so an inconsistency HermiT finds in the copy
-    is one of the original; date-typing errors themselves are left to the SHACL shapes.
+    dropped. This only removes constraints (no ng: property with such a range is
+    functional), so an inconsistency HermiT finds in the copy is one of the original;
+    date-typing errors themselves are left to the SHACL shapes.
     """
     copy = rdflib.Graph()
     for s, p, o in graph.triples((None, None, None)):
@@ -211,7 +212,8 @@ def _violations(results: rdflib.Graph) -> tuple[ShapeViolation, ...]:
                 severity=str(severity).rpartition("#")[2],
             )
         )
-    return tuple(sorted(found, key=lambda v: (v.focus, v.path, v.message)))
+    # Nested results (sh:detail) can repeat a top-level one: keep each result once.
+    return tuple(sorted(set(found), key=lambda v: (v.focus, v.path, v.message)))
 
 
 def validate_shapes(
