@@ -120,6 +120,11 @@ class GraphStore:
         self._store.remove_graph(graph)
         self._store.extend(quads)
 
+    def dump(self, output: IO[bytes], media_type: str, graph: str | None = None) -> None:
+        """Write the whole dataset (quad formats) or one named graph (triple formats)."""
+        options = {"from_graph": ox.NamedNode(graph)} if graph else {}
+        self._store.dump(output, GRAPH_FORMATS[media_type], **options)
+
     def named_graphs(self) -> list[str]:
         """List the named graphs of the store."""
         return sorted(g.value for g in self._store.named_graphs())
