@@ -43,7 +43,8 @@ def load(settings: Settings, root: Path | None = None) -> Corpus:
 def dataset_quads(corpus: Corpus, base: str) -> list[ox.Quad]:
     """Return every quad of the dataset: ontology, registry and articles."""
     ontology_graph = Iris(base).graph("ontology")
-    return ontology_quads(base, ontology_graph) + list(corpus_quads(corpus, base))
+    quads = ontology_quads(base, ontology_graph) + list(corpus_quads(corpus, base))
+    return list(dict.fromkeys(quads))  # the same fact may be stated by several items
 
 
 def coverage(corpus: Corpus) -> dict[str, dict[str, int]]:

@@ -114,3 +114,8 @@ def test_cli_build_refuses_a_broken_corpus(tmp_path, corpus_copy):
     result = cli("build", "--corpus", str(corpus_copy), "--data-dir", str(tmp_path / "d"))
     assert result.returncode == 1 and "donald-trumpp" in result.stderr
     assert not (tmp_path / "d" / "current").exists()
+
+
+def test_reported_counts_are_the_stored_quads(tmp_path):
+    result = build(Settings.load({"DATA_DIR": str(tmp_path)}))
+    assert sum(result.graphs.values()) == len(GraphStore.open_read_only(tmp_path))
