@@ -1,22 +1,43 @@
-"""Build the graph: validate the corpus, map it to RDF, write a fresh store and switch to it."""
+"""Build the graph: validate the corpus, map it to RDF, write a new store and switch to it.
+
+A build compares a fingerprint of its inputs with the one saved with the current store.
+When only articles changed, it copies the current store (a hard-linked checkpoint) and
+replaces just those articles' graphs and the registry graph; otherwise it builds from scratch.
+Either way the served store is never written to: the switch is an atomic symlink swap.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from newsgraph.ontology.terms import ontology_quads, vocabulary
+from newsgraph.ontology.terms import ontology_file, ontology_quads, vocabulary
 from newsgraph.settings import Settings
 
-from .corpus import bundled_corpus, load_corpus
-from .mapping import Iris, corpus_quads
+from .corpus import CorpusPaths, bundled_corpus, load_corpus
+from .mapping import Iris, article_graph_quads, corpus_quads, registry_graph_quads
 from .model import Corpus
-from .store import write_new_store
+from .store import GraphStore, StoreMissing, build_report, write_changed_store, write_new_store
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass
+class Plan:
+    """What a build will do: everything, or only some article graphs."""
+
+    full: bool
+    reason: str
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -27,6 +48,7 @@ class BuildResult:
     seconds: float
     graphs: dict[str, int]
     coverage: dict[str, dict[str, int]]
+    plan: Plan | None = None
     report: dict[str, Any] = field(default_factory=dict)
 
 
@@ -35,13 +57,15 @@ def corpus_dir(settings: Settings) -> Path:
     return Path(settings.CORPUS_DIR) if settings.CORPUS_DIR else bundled_corpus()
 
 
-def load(settings: Settings, root: Path | None = None) -> Corpus:
+def load(settings: Settings, root: Path | None = None, progress: Progress | None = None) -> Corpus:
     """Validate and resolve the corpus; raise CorpusError on any problem."""
-    return load_corpus(root or corpus_dir(settings), vocabulary(settings.BASE_IRI))
+    return load_corpus(
+        root or corpus_dir(settings), vocabulary(settings.BASE_IRI), progress=progress
+    )
 
 
 def dataset_quads(corpus: Corpus, base: str) -> list[ox.Quad]:
-    """Return every quad of the dataset: ontology, registry and articles."""
+    """Return every distinct quad of the dataset: ontology, registry and articles."""
     ontology_graph = Iris(base).graph("ontology")
     quads = ontology_quads(base, ontology_graph) + list(corpus_quads(corpus, base))
     return list(dict.fromkeys(quads))  # the same fact may be stated by several items
@@ -55,20 +79,140 @@ def coverage(corpus: Corpus) -> dict[str, dict[str, int]]:
     }
 
 
-def build(settings: Settings, root: Path | None = None) -> BuildResult:
-    """Build the corpus into a new store and switch to it; the old one stays until then."""
-    started = time.perf_counter()
-    corpus = load(settings, root)
-    quads = dataset_quads(corpus, settings.BASE_IRI)
-    graphs = dict(sorted(Counter(q.graph_name.value for q in quads).items()))
-    result = BuildResult(None, 0.0, graphs, coverage(corpus))
-    result.report = {
+def fingerprint(root: Path, settings: Settings) -> dict[str, Any]:
+    """Hash every input of a build: code, ontology, registry and each article."""
+    paths = CorpusPaths(root)
+    code = sorted(Path(str(resources.files("newsgraph.graph"))).glob("*.py"))
+    return {
         "base_iri": settings.BASE_IRI,
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "quads": len(quads),
-        "graphs": graphs,
-        "coverage": result.coverage,
+        "code": _digest(p.read_bytes() for p in code),
+        "ontology": _digest([ontology_file().read_bytes()]),
+        "registry": _digest(p.read_bytes() for p in sorted(paths.registry.glob("*.yaml"))),
+        "articles": {
+            p.stem: _digest([p.read_bytes(), _read(paths.annotations / f"{p.stem}.yaml")])
+            for p in sorted(paths.articles.glob("*.txt"))
+        },
     }
-    result.store_path = write_new_store(settings.data_dir, quads, result.report)
+
+
+def plan_build(old: dict[str, Any] | None, new: dict[str, Any], full: bool = False) -> Plan:
+    """Decide between a full build and replacing only the changed article graphs."""
+    if full:
+        return Plan(True, "a full build was asked for")
+    if old is None:
+        return Plan(True, "no current store")
+    for key in ("base_iri", "code", "ontology", "registry"):
+        if old.get(key) != new[key]:
+            return Plan(True, f"the {key.replace('_', ' ')} changed")
+    before, after = old.get("articles", {}), new["articles"]
+    changed = sorted(a for a, digest in after.items() if before.get(a) != digest)
+    removed = sorted(set(before) - set(after))
+    return Plan(
+        False, f"{len(changed)} article(s) changed, {len(removed)} removed", changed, removed
+    )
+
+
+def build(
+    settings: Settings,
+    root: Path | None = None,
+    full: bool = False,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build the corpus into a new store and switch to it; the served one is never touched."""
+    started = time.perf_counter()
+    root = root or corpus_dir(settings)
+    inputs = fingerprint(root, settings)
+    corpus = load(settings, root, progress)
+    old = _current_report(settings.data_dir)
+    plan = plan_build(old.get("inputs") if old else None, inputs, full)
+    result = BuildResult(None, 0.0, {}, coverage(corpus), plan)
+    if plan.full:
+        quads = dataset_quads(corpus, settings.BASE_IRI)
+        result.graphs = _counts(quads)
+        fill = _load_all(quads)
+    else:
+        changes = _changed_graphs(corpus, plan, settings.BASE_IRI, progress)
+        result.graphs = _updated_counts(old["graphs"], changes)
+        fill = _replace(changes)
+    result.report = _report(settings, inputs, result)
+    write = write_new_store if plan.full else write_changed_store
+    result.store_path = write(settings.data_dir, fill, result.report)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _changed_graphs(
+    corpus: Corpus, plan: Plan, base: str, progress: Progress | None
+) -> dict[str, list[ox.Quad] | None]:
+    iris = Iris(base)
+    changes: dict[str, list[ox.Quad] | None] = {
+        iris.graph("registry").value: _distinct(registry_graph_quads(corpus, base))
+    }
+    by_id = {a.id: a for a in corpus.articles}
+    for done, article_id in enumerate(plan.changed, 1):
+        quads = article_graph_quads(by_id[article_id], corpus, base)
+        changes[iris.graph(f"article/{article_id}").value] = _distinct(quads)
+        if progress:
+            progress("mapping", done, len(plan.changed))
+    for article_id in plan.removed:
+        changes[iris.graph(f"article/{article_id}").value] = None
+    return changes
+
+
+def _load_all(quads: list[ox.Quad]) -> Callable[[GraphStore], None]:
+    return lambda store: store.bulk_load(quads)
+
+
+def _replace(changes: dict[str, list[ox.Quad] | None]) -> Callable[[GraphStore], None]:
+    def fill(store: GraphStore) -> None:
+        for graph, quads in changes.items():
+            store.replace_graph(graph, quads or [])
+
+    return fill
+
+
+def _counts(quads: Iterable[ox.Quad]) -> dict[str, int]:
+    return dict(sorted(Counter(q.graph_name.value for q in quads).items()))
+
+
+def _updated_counts(
+    old: dict[str, int], changes: dict[str, list[ox.Quad] | None]
+) -> dict[str, int]:
+    counts = {g: n for g, n in old.items() if g not in changes}
+    counts.update({g: len(q) for g, q in changes.items() if q})
+    return dict(sorted(counts.items()))
+
+
+def _report(settings: Settings, inputs: dict[str, Any], result: BuildResult) -> dict[str, Any]:
+    return {
+        "base_iri": settings.BASE_IRI,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "mode": "full" if result.plan.full else "incremental",
+        "reason": result.plan.reason,
+        "quads": sum(result.graphs.values()),
+        "graphs": result.graphs,
+        "coverage": result.coverage,
+        "inputs": inputs,
+    }
+
+
+def _current_report(data_dir: Path) -> dict[str, Any] | None:
+    try:
+        return build_report(data_dir)
+    except (StoreMissing, FileNotFoundError, ValueError):
+        return None
+
+
+def _distinct(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    return list(dict.fromkeys(quads))
+
+
+def _digest(chunks: Iterable[bytes]) -> str:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(hashlib.sha256(chunk).digest())
+    return digest.hexdigest()
+
+
+def _read(path: Path) -> bytes:
+    return path.read_bytes() if path.exists() else b""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -47,7 +48,12 @@ def bundled_corpus() -> Path:
     return Path(str(resources.files("newsgraph.graph").joinpath("corpus")))
 
 
-def load_corpus(root: Path, vocab: Vocabulary, require_coverage: bool = True) -> Corpus:
+def load_corpus(
+    root: Path,
+    vocab: Vocabulary,
+    require_coverage: bool = True,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Corpus:
     """Validate the corpus at root and return it resolved; raise CorpusError on any problem."""
     paths, ctx = CorpusPaths(root), Context(vocab)
     if not paths.articles.is_dir() or not paths.annotations.is_dir():
@@ -67,9 +73,12 @@ def load_corpus(root: Path, vocab: Vocabulary, require_coverage: bool = True) ->
     _register_local(documents, ctx)
     read_links(paths.registry, ctx)
     _check_definitions(ctx)
-    articles = [
-        a for a in (_resolve(aid, text, doc, ctx) for aid, (text, doc) in documents.items()) if a
-    ]
+    articles = []
+    for done, (article_id, (text, doc)) in enumerate(documents.items(), 1):
+        if article := _resolve(article_id, text, doc, ctx):
+            articles.append(article)
+        if progress:
+            progress("validating", done, len(documents))
     _check_coverage(articles, ctx if require_coverage else None)
     if ctx.errors:
         raise CorpusError(ctx.errors)

@@ -98,13 +98,22 @@ def typed(value: object, datatype: str) -> Literal:
 
 def corpus_quads(corpus: Corpus, base: str) -> Iterator[Quad]:
     """Yield every quad of the corpus: registry, articles and computed discrepancies."""
-    iris = Iris(base)
-    entities = corpus.entities
-    yield from registry_quads(corpus.registry.values(), iris, entities)
-    yield from link_quads(entities.values(), iris)
+    yield from registry_graph_quads(corpus, base)
     for article in corpus.articles:
-        yield from ArticleMapper(article, iris, entities).quads()
-    yield from discrepancy_quads(corpus, iris, entities)
+        yield from article_graph_quads(article, corpus, base)
+
+
+def registry_graph_quads(corpus: Corpus, base: str) -> Iterator[Quad]:
+    """Yield the registry graph: entities, curated links and cross-article discrepancies."""
+    iris = Iris(base)
+    yield from registry_quads(corpus.registry.values(), iris, corpus.entities)
+    yield from link_quads(corpus.entities.values(), iris)
+    yield from discrepancy_quads(corpus, iris, corpus.entities)
+
+
+def article_graph_quads(article: Article, corpus: Corpus, base: str) -> Iterator[Quad]:
+    """Yield the quads of one article's named graph."""
+    return ArticleMapper(article, Iris(base), corpus.entities).quads()
 
 
 def registry_quads(

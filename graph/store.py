@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -17,7 +16,8 @@ import pyoxigraph as ox
 
 CURRENT = "current"
 STORES = "stores"
-KEEP_BUILDS = 2
+BUILD_REPORT = "build.json"
+KEEP_BUILDS = 3  # the served store, and older ones that long requests may still read
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
     "application/sparql-results+xml": ox.QueryResultsFormat.XML,
@@ -74,7 +74,11 @@ class GraphStore:
     @classmethod
     def open_read_only(cls, data_dir: Path) -> GraphStore:
         """Open the store currently switched in under data_dir, read-only."""
-        path = current_store_path(data_dir)
+        return cls.open_build(current_store_path(data_dir))
+
+    @classmethod
+    def open_build(cls, path: Path) -> GraphStore:
+        """Open one built store directory, read-only."""
         return cls(ox.Store.read_only(str(path)), path)
 
     @classmethod
@@ -153,17 +157,31 @@ def current_store_path(data_dir: Path) -> Path:
     return pointer.resolve()
 
 
-def write_new_store(data_dir: Path, quads: Iterable[ox.Quad], report: dict[str, Any]) -> Path:
-    """Build a store in a fresh directory, then switch `current` to it atomically."""
+def write_new_store(data_dir: Path, fill: Callable[[GraphStore], None], report: dict) -> Path:
+    """Build a store from scratch in a fresh directory, then switch `current` to it."""
+    return _commit(data_dir, fill, report, copy_current=False)
+
+
+def write_changed_store(data_dir: Path, fill: Callable[[GraphStore], None], report: dict) -> Path:
+    """Copy the current store (a hard-linked checkpoint), change the copy, then switch to it."""
+    return _commit(data_dir, fill, report, copy_current=True)
+
+
+def _commit(
+    data_dir: Path, fill: Callable[[GraphStore], None], report: dict, copy_current: bool
+) -> Path:
     stores = data_dir / STORES
     stores.mkdir(parents=True, exist_ok=True)
-    staging = stores / f".building-{uuid.uuid4().hex}"
+    _remove_abandoned(stores)
+    staging = stores / f".building-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
+        if copy_current:
+            ox.Store.read_only(str(current_store_path(data_dir))).backup(str(staging))
         store = ox.Store(str(staging))
-        store.bulk_extend(quads)
+        fill(GraphStore(store, staging))
         store.flush()
         del store
-        (staging / "build.json").write_text(json.dumps(report, indent=2))
+        (staging / BUILD_REPORT).write_text(json.dumps(report, indent=2))
         final = stores / f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         staging.rename(final)
     except BaseException:
@@ -176,7 +194,7 @@ def write_new_store(data_dir: Path, quads: Iterable[ox.Quad], report: dict[str, 
 
 def build_report(data_dir: Path) -> dict[str, Any]:
     """Return the report saved with the current store."""
-    return json.loads((current_store_path(data_dir) / "build.json").read_text())
+    return json.loads((current_store_path(data_dir) / BUILD_REPORT).read_text())
 
 
 def _switch(data_dir: Path, target: Path) -> None:
@@ -189,7 +207,23 @@ def _prune(stores: Path, keep: Path) -> None:
     builds = sorted((p for p in stores.iterdir() if not p.name.startswith(".")), reverse=True)
     for old in [b for b in builds if b != keep][KEEP_BUILDS - 1 :]:
         shutil.rmtree(old, ignore_errors=True)
-    for stale in stores.glob(".building-*"):
-        with contextlib.suppress(OSError):
-            if time.time() - stale.stat().st_mtime > 3600:
-                shutil.rmtree(stale)
+
+
+def _remove_abandoned(stores: Path) -> None:
+    """Delete staging directories of builds whose process is gone (killed mid-build)."""
+    for staging in stores.glob(".building-*"):
+        pid = int(staging.name.split("-")[1]) if staging.name.split("-")[1].isdigit() else 0
+        if not _alive(pid):
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

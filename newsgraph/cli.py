@@ -52,23 +52,86 @@ data_option = click.option(
 @cli.command("build")
 @corpus_option
 @data_option
-def build_command(corpus: str | None, data_dir: str | None) -> None:
-    """Validate the corpus, map it to RDF and switch the served store to a fresh build."""
+@click.option("--full", is_flag=True, help="Rebuild everything, even if only articles changed.")
+def build_command(corpus: str | None, data_dir: str | None, full: bool) -> None:
+    """Validate the corpus, map it to RDF and switch the served store to a new build.
+
+    Only changed articles are re-mapped when nothing else changed; the store being served
+    is never written to.
+    """
+    settings = _settings(corpus, data_dir)
+    _run_build(lambda: _build(settings, full))
+
+
+@cli.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
+@corpus_option
+@data_option
+def add_command(paths: tuple[str, ...], corpus: str | None, data_dir: str | None) -> None:
+    """Add articles (ARTICLE.txt with ARTICLE.yaml beside it) to the corpus and rebuild.
+
+    If the corpus does not validate with them, the corpus and the store are left as they were.
+    """
+    from newsgraph.graph.curation import add_articles
+
+    settings = _corpus_settings(corpus, data_dir)
+    root, files = Path(settings.CORPUS_DIR), [Path(p) for p in paths]
+    _run_build(lambda: add_articles(root, files, lambda: _build(settings, False)))
+
+
+@cli.command("remove")
+@click.argument("article_ids", nargs=-1, required=True)
+@corpus_option
+@data_option
+def remove_command(article_ids: tuple[str, ...], corpus: str | None, data_dir: str | None) -> None:
+    """Remove articles from the corpus and rebuild; refused if others still depend on them."""
+    from newsgraph.graph.curation import remove_articles
+
+    settings = _corpus_settings(corpus, data_dir)
+    root = Path(settings.CORPUS_DIR)
+    _run_build(lambda: remove_articles(root, list(article_ids), lambda: _build(settings, False)))
+
+
+def _corpus_settings(corpus: str | None, data_dir: str | None) -> Settings:
+    settings = _settings(corpus, data_dir)
+    if not settings.CORPUS_DIR:
+        raise click.UsageError(
+            "add and remove change a corpus folder: pass --corpus DIR or set "
+            f"{ENV_PREFIX}CORPUS_DIR (e.g. a copy of the bundled corpus)."
+        )
+    return settings
+
+
+def _build(settings: Settings, full: bool):
     from newsgraph.graph.build import build
+
+    return build(settings, full=full, progress=_progress_reporter())
+
+
+def _run_build(action) -> None:
     from newsgraph.graph.errors import CorpusError
 
-    settings = _settings(corpus, data_dir)
     try:
-        result = build(settings)
+        result = action()
     except CorpusError as error:
         _fail(error)
+    mode = "full" if result.plan.full else "incremental"
     click.echo(
-        f"Built {sum(result.graphs.values())} quads in {result.seconds:.2f} s "
-        f"into {result.store_path}"
+        f"Built {sum(result.graphs.values())} quads in {result.seconds:.2f} s ({mode}: "
+        f"{result.plan.reason}) into {result.store_path}"
     )
     for graph, count in result.graphs.items():
         click.echo(f"  {count:7d}  {graph}")
     _echo_coverage(result.coverage)
+
+
+def _progress_reporter():
+    """Report progress on a terminal (not in CI or when output is piped)."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    from newsgraph.graph.progress import TerminalProgress
+
+    return TerminalProgress(sys.stderr)
 
 
 @cli.command("check")

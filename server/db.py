@@ -1,16 +1,25 @@
-"""Give each worker process one read-only handle on the store currently switched in."""
+"""Give each worker a read-only handle on the store currently switched in, following switches."""
 
 from __future__ import annotations
 
+import os
 import threading
+from dataclasses import dataclass
+from pathlib import Path
 
 from flask import Flask, current_app
 
-from newsgraph.graph.store import GraphStore
+from newsgraph.graph.store import CURRENT, GraphStore, StoreMissing
 from newsgraph.settings import Settings
 
 _LOCK = threading.Lock()
 _KEY = "newsgraph.store"
+
+
+@dataclass(frozen=True)
+class _Opened:
+    target: str
+    store: GraphStore
 
 
 def settings() -> Settings:
@@ -19,13 +28,26 @@ def settings() -> Settings:
 
 
 def get_store(app: Flask | None = None) -> GraphStore:
-    """Return the store, opening it on first use (never at import or app creation)."""
+    """Return the store `current` points at, reopening it after a new build was switched in.
+
+    A request keeps the handle it got, so requests running during a switch finish on the
+    store they started on; the next request gets the new one. Nothing is opened at import.
+    """
     app = app or current_app._get_current_object()
-    store = app.extensions.get(_KEY)
-    if store is None:
+    target = os.path.realpath(app.extensions["newsgraph.settings"].data_dir / CURRENT)
+    opened: _Opened | None = app.extensions.get(_KEY)
+    if opened is None or opened.target != target:
         with _LOCK:
-            store = app.extensions.get(_KEY)
-            if store is None:
-                store = GraphStore.open_read_only(app.extensions["newsgraph.settings"].data_dir)
-                app.extensions[_KEY] = store
-    return store
+            opened = app.extensions.get(_KEY)
+            if opened is None or opened.target != target:
+                opened = _Opened(target, _open(target))
+                app.extensions[_KEY] = opened
+    return opened.store
+
+
+def _open(target: str) -> GraphStore:
+    if not os.path.isdir(target):
+        raise StoreMissing(
+            f"no store has been built in {os.path.dirname(target)}; run `newsgraph build` first"
+        )
+    return GraphStore.open_build(Path(target))

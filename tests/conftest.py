@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,21 +58,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(built: Settings) -> Iterator[str]:
-    """Run `newsgraph serve` (gunicorn) on a free loopback port; yield its root URL."""
+@contextmanager
+def running_server(data_dir: str) -> Iterator[str]:
+    """Run `newsgraph serve` (gunicorn) for data_dir on a free loopback port; yield its URL."""
     port = free_port()
-    env = {**os.environ, "NEWSGRAPH_DATA_DIR": built.DATA_DIR}
-    command = [
-        sys.executable,
-        "-m",
-        "newsgraph.cli",
-        "serve",
-        "--port",
-        str(port),
-        "--workers",
-        "2",
-    ]
+    env = {**os.environ, "NEWSGRAPH_DATA_DIR": data_dir}
+    command = [sys.executable, "-m", "newsgraph.cli", "serve", "--port", str(port)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -80,6 +72,13 @@ def server(built: Settings) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def server(built: Settings) -> Iterator[str]:
+    """A live server over the bundled corpus; yield its root URL."""
+    with running_server(built.DATA_DIR) as url:
+        yield url
 
 
 def _wait_until_up(url: str, process: subprocess.Popen) -> None:
