@@ -166,3 +166,26 @@ def test_failed_build_leaves_the_served_store_untouched(mini, tmp_path):
         build(settings)
     assert current_store_path(settings.data_dir) == before
     assert len(GraphStore.open_read_only(settings.data_dir)) == count
+
+
+@pytest.mark.parametrize(
+    ("case", "relative", "old", "new", "message"), CASES, ids=[c[0] for c in CASES]
+)
+def test_cli_build_refuses_the_mistake_and_keeps_the_store(
+    mini, tmp_path, case, relative, old, new, message
+):
+    from click.testing import CliRunner
+
+    from newsgraph.cli import cli
+
+    data = tmp_path / "data"
+    runner = CliRunner()
+    assert (
+        runner.invoke(cli, ["build", "--corpus", str(mini), "--data-dir", str(data)]).exit_code == 0
+    )
+    served = current_store_path(data)
+    line = replace(mini, relative, old, new)
+    result = runner.invoke(cli, ["build", "--corpus", str(mini), "--data-dir", str(data)])
+    assert result.exit_code == 1
+    assert f"{relative}:{line}: " in result.output and message in result.output
+    assert current_store_path(data) == served
