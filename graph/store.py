@@ -213,11 +213,12 @@ def _remove_abandoned(stores: Path) -> None:
     """Delete staging directories of builds whose process is gone (killed mid-build)."""
     for staging in stores.glob(".building-*"):
         pid = int(staging.name.split("-")[1]) if staging.name.split("-")[1].isdigit() else 0
-        if not _alive(pid):
+        if not process_alive(pid):
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Tell whether a process with this id is still running."""
     if pid <= 0:
         return False
     try:

@@ -165,6 +165,41 @@ def check_command(corpus: str | None, reason: bool, sentences: bool) -> None:
         sys.exit(1)
 
 
+@cli.command("dump")
+@data_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    help="Directory to write releases into (default: DATA_DIR/dumps).",
+)
+def dump_command(data_dir: str | None, out: str | None) -> None:
+    """Write a release of the served dataset and its ontology, with checksums.
+
+    The dataset as N-Quads and TriG (gzip), the ontology as Turtle and RDF/XML, SHA256SUMS
+    and release.json, in <out>/<date>-<content hash>/; an unchanged dataset gives the same
+    release, which is left as it is.
+    """
+    import time
+
+    from newsgraph.graph.dump import DumpError, dumps_dir, write_dumps
+    from newsgraph.graph.store import GraphStore, StoreMissing
+
+    settings = _settings(None, data_dir)
+    started = time.perf_counter()
+    try:
+        store = GraphStore.open_read_only(settings.data_dir)
+        target = Path(out) if out else dumps_dir(settings)
+        release = write_dumps(store, target, settings.BASE_IRI)
+    except (StoreMissing, DumpError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Release {release.id}: {release.quads} quads, written in "
+        f"{time.perf_counter() - started:.2f} s to {release.path}"
+    )
+    for f in release.files:
+        click.echo(f"  {f.size:10,d}  {f.sha256}  {f.name}")
+
+
 @cli.command("query")
 @click.argument("sparql", required=False)
 @click.option(

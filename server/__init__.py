@@ -22,8 +22,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register(app: Flask) -> None:
-    from . import home, problems, sparql
+    from . import dumps, home, problems, sparql
 
     problems.register(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(home.blueprint)
+    app.register_blueprint(dumps.blueprint)
