@@ -1,5 +1,7 @@
 """Build the graph: validate the corpus, map it to RDF, write a new store and switch to it.
 
+After loading, the inferred graph (class and property hierarchy, inverses, alignments; see
+docs/inference.md) is materialised in the new store, before the switch.
 A build compares a fingerprint of its inputs with the one saved with the current store.
 When only articles changed, it copies the current store (a hard-linked checkpoint) and
 replaces just those articles' graphs and the registry graph; otherwise it builds from scratch.
@@ -23,6 +25,7 @@ from newsgraph.ontology.terms import ontology_file, ontology_quads, vocabulary
 from newsgraph.settings import Settings
 
 from .corpus import CorpusPaths, bundled_corpus, load_corpus
+from .inference import materialise
 from .mapping import Iris, article_graph_quads, corpus_quads, registry_graph_quads
 from .model import Corpus
 from .store import GraphStore, StoreMissing, build_report, write_changed_store, write_new_store
@@ -136,6 +139,7 @@ def build(
         fill = _replace(changes)
     result.report = _report(settings, inputs, result)
     write = write_new_store if plan.full else write_changed_store
+    fill = _then_infer(fill, settings.BASE_IRI, result)
     result.store_path = write(settings.data_dir, fill, result.report)
     result.seconds = time.perf_counter() - started
     return result
@@ -169,6 +173,21 @@ def _replace(changes: dict[str, list[ox.Quad] | None]) -> Callable[[GraphStore],
             store.replace_graph(graph, quads or [])
 
     return fill
+
+
+def _then_infer(
+    fill: Callable[[GraphStore], None], base: str, result: BuildResult
+) -> Callable[[GraphStore], None]:
+    """Materialise the inferred graph in the new store, before it is switched in."""
+
+    def fill_and_infer(store: GraphStore) -> None:
+        fill(store)
+        graph = Iris(base).graph("inferred").value
+        result.graphs = dict(sorted({**result.graphs, graph: materialise(store, base)}.items()))
+        result.report["graphs"] = result.graphs
+        result.report["quads"] = sum(result.graphs.values())
+
+    return fill_and_infer
 
 
 def _counts(quads: Iterable[ox.Quad]) -> dict[str, int]:

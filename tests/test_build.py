@@ -19,7 +19,7 @@ from .conftest import BASE
 
 def test_one_named_graph_per_article_plus_registry_and_ontology(built, corpus):
     graphs = GraphStore.open_read_only(built.data_dir).named_graphs()
-    expected = {BASE + "graph/ontology", BASE + "graph/registry"}
+    expected = {BASE + "graph/ontology", BASE + "graph/registry", BASE + "graph/inferred"}
     expected |= {f"{BASE}graph/article/{a.id}" for a in corpus.articles}
     assert set(graphs) == expected
 

@@ -222,7 +222,7 @@ def test_service_description_without_query(endpoint):
     graph = rdflib.Graph().parse(data=response.text, format="turtle")
     sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
     assert (rdflib.URIRef(endpoint), rdflib.RDF.type, sd.Service) in graph
-    assert len(list(graph.objects(None, sd.name))) == 7
+    assert len(list(graph.objects(None, sd.name))) == 8
 
 
 def test_browser_gets_a_query_form(endpoint):

@@ -1,0 +1,183 @@
+"""Materialise the entailments SPARQL users expect (hierarchies, inverses) into their own graph.
+
+Oxigraph does not reason. The TBox (class and property hierarchy, inverse, symmetric and
+transitive properties) is small, so its closure is computed here in Python from one query;
+the instance data may be large, so the closure is applied inside Oxigraph by a few set-based
+SPARQL updates driven by VALUES tables. See docs/inference.md for the rule set and timings.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from .store import GraphStore
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+RDF_TYPE = RDF + "type"
+INFERRED = "graph/inferred"
+
+Edge = tuple[str, str]
+State = tuple[str, bool]  # a property, and whether the triple is read backwards
+Node = TypeVar("Node", str, State)
+Shape = tuple[str, str, str]  # the triple matched, the triple inferred, an extra filter
+TYPE: Shape = ("?x a ?from", "?x a ?to", "")
+FORWARD: Shape = ("?s ?from ?o", "?s ?to ?o", "")
+BACKWARD: Shape = ("?s ?from ?o", "?o ?to ?s", "FILTER(!isLiteral(?o))")
+
+TBOX_QUERY = f"""
+SELECT DISTINCT ?s ?p ?o WHERE {{
+  {{
+    VALUES ?p {{ <{RDFS}subClassOf> <{OWL}equivalentClass> <{RDFS}subPropertyOf>
+                <{OWL}equivalentProperty> <{OWL}inverseOf> }}
+    GRAPH ?g {{ ?s ?p ?o }}
+  }} UNION {{
+    VALUES (?p ?o) {{ (<{RDF_TYPE}> <{OWL}SymmetricProperty>)
+                     (<{RDF_TYPE}> <{OWL}TransitiveProperty>) }}
+    GRAPH ?g {{ ?s ?p ?o }}
+  }}
+  FILTER(?g != ?inferred && isIRI(?s) && isIRI(?o))
+}}
+"""
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The TBox closure as tables to apply to instance triples."""
+
+    types: list[Edge]  # (C, D): ?x a C  entails  ?x a D
+    forward: list[Edge]  # (p, q): ?s p ?o  entails  ?s q ?o
+    backward: list[Edge]  # (p, q): ?s p ?o  entails  ?o q ?s
+    transitive: list[str]  # t: ?a t ?b . ?b t ?c  entails  ?a t ?c
+
+
+def inferred_graph(base_iri: str) -> str:
+    """Return the IRI of the named graph holding the materialised entailments."""
+    return base_iri + INFERRED
+
+
+def materialise(store: GraphStore, base_iri: str) -> int:
+    """Recompute the inferred graph from all other graphs; return its number of quads."""
+    graph = inferred_graph(base_iri)
+    store.update(f"DROP SILENT GRAPH <{graph}>")
+    rules = read_rules(store, graph)
+    for update in first_pass(rules, graph):
+        store.update(update)
+    close_transitive(store, rules, graph)
+    return count_quads(store, graph)
+
+
+def read_rules(store: GraphStore, inferred: str) -> Rules:
+    """Read the schema axioms of every graph but the inferred one and close them."""
+    result = store.query(TBOX_QUERY.replace("?inferred", f"<{inferred}>"))
+    return compile_rules((row["s"], row["p"], row["o"]) for row in result.rows())
+
+
+def compile_rules(axioms: Iterable[tuple[str, str, str]]) -> Rules:
+    """Close subclass, subproperty, equivalence, inverse and symmetry axioms into tables."""
+    classes: dict[str, set[str]] = defaultdict(set)
+    moves: dict[State, set[State]] = defaultdict(set)
+    transitive: set[str] = set()
+    for s, p, o in axioms:
+        if p == RDFS + "subClassOf":
+            classes[s].add(o)
+        elif p == OWL + "equivalentClass":
+            classes[s].add(o)
+            classes[o].add(s)
+        elif p == RDF_TYPE and o == OWL + "TransitiveProperty":
+            transitive.add(s)
+        else:
+            add_property_moves(moves, s, p, o)
+    types = [(c, d) for c in sorted(classes) for d in sorted(reachable(classes, c)) if d != c]
+    states = {p: reachable(moves, (p, False)) - {(p, False)} for p, _ in moves}
+    forward = sorted((p, q) for p, found in states.items() for q, back in found if not back)
+    backward = sorted((p, q) for p, found in states.items() for q, back in found if back)
+    return Rules(types, forward, backward, sorted(transitive))
+
+
+def add_property_moves(moves: dict[State, set[State]], s: str, p: str, o: str) -> None:
+    """Record how one property axiom turns a triple (read either way) into another."""
+    for back in (False, True):
+        if p in (RDFS + "subPropertyOf", OWL + "equivalentProperty"):
+            moves[(s, back)].add((o, back))
+        if p == OWL + "equivalentProperty":
+            moves[(o, back)].add((s, back))
+        if p == OWL + "inverseOf":
+            moves[(s, back)].add((o, not back))
+            moves[(o, back)].add((s, not back))
+        if p == RDF_TYPE and o == OWL + "SymmetricProperty":
+            moves[(s, back)].add((s, not back))
+
+
+def reachable(edges: dict[Node, set[Node]], start: Node) -> set[Node]:
+    """Return every node reachable from start in one or more steps."""
+    seen: set[Node] = set()
+    todo = list(edges.get(start, ()))
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(edges.get(node, ()))
+    return seen
+
+
+def first_pass(rules: Rules, graph: str) -> list[str]:
+    """Return the updates applying the class and property tables to all instance triples."""
+    tables = [(rules.types, TYPE), (rules.forward, FORWARD), (rules.backward, BACKWARD)]
+    return [expand(table, graph, shape) for table, shape in tables if table]
+
+
+def expand(table: list[Edge], graph: str, shape: Shape) -> str:
+    """Return an update inferring shape for every table row, unless asserted anywhere."""
+    source, target, check = shape
+    rows = " ".join(f"(<{a}> <{b}>)" for a, b in table)
+    targets = " ".join(sorted({f"<{b}>" for _, b in table}))
+    return (
+        f"INSERT {{ GRAPH <{graph}> {{ {target} }} }} WHERE {{\n"
+        f"  VALUES (?from ?to) {{ {rows} }}\n"
+        f"  GRAPH ?g {{ {source} }} {check}\n"
+        f"  MINUS {{ VALUES ?to {{ {targets} }} GRAPH ?any {{ {target} }} }}\n}}"
+    )
+
+
+def close_transitive(store: GraphStore, rules: Rules, graph: str) -> None:
+    """Chain transitive properties to a fixpoint, expanding each new link like the first pass."""
+    forward, backward = (
+        [(a, b) for a, b in table if a in rules.transitive]
+        for table in (rules.forward, rules.backward)
+    )
+    while chain(store, rules.transitive, graph):
+        for update in first_pass(Rules([], forward, backward, rules.transitive), graph):
+            store.update(update)
+
+
+def chain(store: GraphStore, transitive: list[str], graph: str) -> bool:
+    """Join transitive links with themselves until nothing is added; tell whether any was."""
+    if not transitive:
+        return False
+    values = " ".join(f"<{t}>" for t in transitive)
+    update = (
+        f"INSERT {{ GRAPH <{graph}> {{ ?a ?t ?c }} }} WHERE {{\n"
+        f"  VALUES ?t {{ {values} }}\n"
+        "  GRAPH ?g { ?a ?t ?b } GRAPH ?h { ?b ?t ?c }\n"
+        "  FILTER NOT EXISTS { GRAPH ?any { ?a ?t ?c } }\n}"
+    )
+    start = before = count_quads(store, graph, transitive)
+    while True:
+        store.update(update)
+        after = count_quads(store, graph, transitive)
+        if after == before:
+            return after > start
+        before = after
+
+
+def count_quads(store: GraphStore, graph: str, predicates: list[str] | None = None) -> int:
+    """Count the quads of a graph, or only those with one of the given predicates."""
+    iris = " ".join(f"<{p}>" for p in predicates or [])
+    values = "" if predicates is None else f"VALUES ?p {{ {iris} }}"
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ {values} GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    return int(next(store.query(query).rows())["n"])
