@@ -1,0 +1,360 @@
+"""Benchmark `newsgraph build` against `oxigraph load` of exactly the quads the build produced.
+
+    .venv/bin/python bench/build_benchmark.py --sizes 1000 10000 100000 --rounds 3
+
+For each size: generate a synthetic corpus (cached in the work directory), then per round run
+a full `newsgraph build` into a fresh data directory and `oxigraph load` of the build's own
+quads (dumped to N-Quads once, outside any timing) into a fresh location, one after the other
+(A B A B ...). Each is a subprocess; wall time comes from the clock, peak RSS from wait4().
+Prints a markdown table and writes every measurement to a JSON file. A size whose predicted
+build time (linear in articles from the previous size) exceeds --max-predicted is not run; its
+row is extrapolated and marked so. `--profile N` instead records one N-article build with
+py-spy and prints where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+BIN = Path(sys.executable).parent
+DUMP = """
+import sys
+from pathlib import Path
+from newsgraph.graph.store import GraphStore
+store = GraphStore.open_read_only(Path(sys.argv[1]))
+with open(sys.argv[2], "wb") as out:
+    store.dump(out, "application/n-quads")
+print(len(store))
+"""
+
+
+@dataclass
+class Run:
+    """One timed subprocess."""
+
+    seconds: float
+    peak_rss_mb: float
+
+
+@dataclass
+class Row:
+    """Everything measured (or extrapolated) for one corpus size."""
+
+    articles: int
+    quads: int = 0
+    generate_s: float = 0.0
+    builds: list[Run] = field(default_factory=list)
+    loads: list[Run] = field(default_factory=list)
+    store_mb: float = 0.0
+    oxigraph_store_mb: float = 0.0
+    extrapolated: bool = False
+
+    @property
+    def build_s(self) -> float:
+        """Return the median build time."""
+        return statistics.median(r.seconds for r in self.builds)
+
+    @property
+    def load_s(self) -> float:
+        """Return the median oxigraph load time."""
+        return statistics.median(r.seconds for r in self.loads)
+
+    @property
+    def build_rss_mb(self) -> float:
+        """Return the highest peak RSS of the builds."""
+        return max(r.peak_rss_mb for r in self.builds)
+
+    @property
+    def load_rss_mb(self) -> float:
+        """Return the highest peak RSS of the loads."""
+        return max(r.peak_rss_mb for r in self.loads)
+
+    def summary(self) -> dict[str, Any]:
+        """Return the row's figures, medians included."""
+        ratio = self.build_s / self.load_s
+        return {
+            **asdict(self),
+            "build_s": self.build_s,
+            "load_s": self.load_s,
+            "ratio": ratio,
+            "triples_per_s": self.quads / self.build_s,
+            "build_peak_rss_mb": self.build_rss_mb,
+            "load_peak_rss_mb": self.load_rss_mb,
+        }
+
+
+def log(message: str) -> None:
+    """Print a progress line to stderr."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def tool(name: str, hint: str) -> str:
+    """Return the path of a command from the venv (or PATH), or exit with how to install it."""
+    path = BIN / name if (BIN / name).exists() else shutil.which(name)
+    if not path:
+        sys.exit(f"`{name}` not found; {hint}")
+    return str(path)
+
+
+def timed(command: list[str], log_file: Path) -> Run:
+    """Run a command, returning its wall time and peak RSS; exit if it fails."""
+    with log_file.open("wb") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed ({process.returncode}); see {log_file}")
+    return Run(seconds, usage.ru_maxrss / 1024)
+
+
+def disk_mb(path: Path) -> float:
+    """Return the disk space used under a directory, in MB."""
+    files = (p for p in path.rglob("*") if p.is_file())
+    return sum(p.stat().st_blocks * 512 for p in files) / 1e6
+
+
+def corpus(work: Path, articles: int, seed: int) -> tuple[Path, float]:
+    """Return the cached corpus of a size (generated if missing) and its generation time."""
+    root = work / f"corpus-{articles}-seed{seed}"
+    if (root / ".complete").exists():
+        return root, json.loads((root / ".complete").read_text())["seconds"]
+    shutil.rmtree(root, ignore_errors=True)
+    log(f"generating {articles} articles into {root}")
+    started = time.perf_counter()
+    from newsgraph.graph.synthetic import generate
+
+    generate(root, articles, seed)
+    seconds = time.perf_counter() - started
+    (root / ".complete").write_text(json.dumps({"seconds": seconds}))
+    return root, seconds
+
+
+def build_once(root: Path, work: Path, name: str) -> tuple[Run, Path]:
+    """Run a full `newsgraph build` into a fresh data directory."""
+    data = work / "runs" / name
+    shutil.rmtree(data, ignore_errors=True)
+    command = [tool("newsgraph", "install the project: make setup")]
+    command += ["build", "--corpus", str(root), "--data-dir", str(data), "--full"]
+    return timed(command, work / "logs" / f"{name}.log"), data
+
+
+def dump(data: Path, target: Path) -> int:
+    """Write the built store's quads to N-Quads (untimed); return how many there are."""
+    command = [sys.executable, "-c", DUMP, str(data), str(target)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"dumping {data} failed:\n{done.stderr}")
+    return int(done.stdout)
+
+
+def load_once(quads: Path, work: Path, name: str) -> tuple[Run, Path]:
+    """Run `oxigraph load` of the N-Quads file into a fresh location."""
+    location = work / "runs" / name
+    shutil.rmtree(location, ignore_errors=True)
+    command = [tool("oxigraph", "install it: .venv/bin/pip install oxigraph")]
+    command += ["load", "--location", str(location), "--file", str(quads)]
+    return timed(command, work / "logs" / f"{name}.log"), location
+
+
+def measure(articles: int, rounds: int, seed: int, work: Path) -> Row:
+    """Measure one size: builds and loads side by side, round after round."""
+    root, generate_s = corpus(work, articles, seed)
+    row = Row(articles, generate_s=generate_s)
+    quads = work / f"quads-{articles}-seed{seed}.nq"
+    for index in range(1, rounds + 1):
+        run, data = build_once(root, work, f"build-{articles}-{index}")
+        row.builds.append(run)
+        log(f"{articles}: build {index}/{rounds} {run.seconds:.1f} s, {run.peak_rss_mb:.0f} MB")
+        if index == 1:
+            row.quads = dump(data, quads)
+            row.store_mb = disk_mb((data / "current").resolve())
+        shutil.rmtree(data)
+        run, location = load_once(quads, work, f"load-{articles}-{index}")
+        row.loads.append(run)
+        log(f"{articles}: load {index}/{rounds} {run.seconds:.1f} s, {run.peak_rss_mb:.0f} MB")
+        row.oxigraph_store_mb = disk_mb(location)
+        shutil.rmtree(location)
+    quads.unlink()
+    return row
+
+
+def extrapolate(previous: Row, earlier: Row | None, articles: int) -> Row:
+    """Predict a size's row linearly from the measured ones (RSS from the last two sizes)."""
+    factor = articles / previous.articles
+    rss = previous.build_rss_mb * factor
+    if earlier is not None:
+        slope = (previous.build_rss_mb - earlier.build_rss_mb) / (
+            previous.articles - earlier.articles
+        )
+        rss = previous.build_rss_mb + slope * (articles - previous.articles)
+    scaled = Row(articles, round(previous.quads * factor), extrapolated=True)
+    scaled.builds = [Run(previous.build_s * factor, rss)]
+    scaled.loads = [Run(previous.load_s * factor, previous.load_rss_mb)]
+    scaled.store_mb = previous.store_mb * factor
+    scaled.oxigraph_store_mb = previous.oxigraph_store_mb * factor
+    return scaled
+
+
+def table(rows: list[Row]) -> str:
+    """Return the results as a markdown table."""
+    lines = [
+        "| articles | quads | build s (median) | oxigraph load s (median) | ratio "
+        "| triples/s | build peak RSS MB | load peak RSS MB | store MB | oxigraph store MB |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        s = row.summary()
+        mark = " (extrapolated)" if row.extrapolated else ""
+        lines.append(
+            f"| {row.articles:,}{mark} | {row.quads:,} | {s['build_s']:.1f} | {s['load_s']:.1f} "
+            f"| {s['ratio']:.1f} | {s['triples_per_s']:,.0f} | {s['build_peak_rss_mb']:,.0f} "
+            f"| {s['load_peak_rss_mb']:,.0f} | {row.store_mb:,.0f} | {row.oxigraph_store_mb:,.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def growth(rows: list[Row]) -> list[dict[str, Any]]:
+    """Compare consecutive sizes: how build time and RSS grew against the corpus."""
+    return [
+        {
+            "from": a.articles,
+            "to": b.articles,
+            "size_ratio": b.articles / a.articles,
+            "build_time_ratio": b.build_s / a.build_s,
+            "load_time_ratio": b.load_s / a.load_s,
+            "build_rss_ratio": b.build_rss_mb / a.build_rss_mb,
+            "extrapolated": b.extrapolated,
+        }
+        for a, b in itertools.pairwise(rows)
+    ]
+
+
+def machine() -> dict[str, Any]:
+    """Describe the machine and the tools measured."""
+    memory = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+    cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+    oxigraph = tool("oxigraph", "install it: .venv/bin/pip install oxigraph")
+    version = subprocess.run([oxigraph, "--version"], capture_output=True, text=True).stdout
+    import pyoxigraph
+
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu[1] if cpu else platform.processor(),
+        "memory_gb": round(int(memory[1]) / 1024**2, 1) if memory else None,
+        "python": platform.python_version(),
+        "pyoxigraph": pyoxigraph.__version__,
+        "oxigraph_cli": version.strip(),
+        "git": git_state(),
+    }
+
+
+def git_state() -> str:
+    """Return the commit measured, marked dirty when the work tree has changes."""
+    root = Path(__file__).resolve().parent.parent
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True)
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True)
+    return head.stdout.decode().strip() + (" (dirty)" if dirty.stdout.strip() else "")
+
+
+def benchmark(args: argparse.Namespace) -> None:
+    """Measure every size (or extrapolate the ones predicted to take too long)."""
+    rows: list[Row] = []
+    for articles in sorted(args.sizes):
+        if rows and rows[-1].build_s * articles / rows[-1].articles > args.max_predicted:
+            log(f"{articles}: predicted build over {args.max_predicted} s; extrapolating")
+            rows.append(extrapolate(rows[-1], rows[-2] if len(rows) > 1 else None, articles))
+            continue
+        rows.append(measure(articles, args.rounds, args.seed, args.work))
+    result = {
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "machine": machine(),
+        "rounds": args.rounds,
+        "seed": args.seed,
+        "sizes": [r.summary() for r in rows],
+        "growth": growth(rows),
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(result, indent=2))
+    print(table(rows))
+    for g in result["growth"]:
+        print(
+            f"{g['to']:,}/{g['from']:,} articles: build time x{g['build_time_ratio']:.2f}, "
+            f"load time x{g['load_time_ratio']:.2f}, build RSS x{g['build_rss_ratio']:.2f}"
+            + (" (extrapolated)" if g["extrapolated"] else "")
+        )
+    log(f"wrote {args.json}")
+
+
+def profile(args: argparse.Namespace) -> None:
+    """Record one full build with py-spy (idle time included) and print the top functions."""
+    root, _ = corpus(args.work, args.profile, args.seed)
+    raw, data = args.work / f"profile-{args.profile}.txt", args.work / "runs" / "profile"
+    shutil.rmtree(data, ignore_errors=True)
+    command = [tool("py-spy", "install it: .venv/bin/pip install py-spy"), "record", "--idle"]
+    command += ["--rate", "20", "--format", "raw", "-o", str(raw), "--", sys.executable]
+    command += ["-m", "newsgraph.cli", "build", "--corpus", str(root), "--data-dir", str(data)]
+    run = timed([*command, "--full"], args.work / "logs" / "profile.log")
+    shutil.rmtree(data)
+    log(f"profiled build: {run.seconds:.1f} s, {run.peak_rss_mb:.0f} MB; samples in {raw}")
+    print(hotspots(raw, args.top))
+
+
+def hotspots(raw: Path, top: int) -> str:
+    """Summarise py-spy raw stacks: inclusive and self share of samples per function."""
+    inclusive, own, total = Counter(), Counter(), 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = [re.sub(r":\d+\)$", ")", f) for f in stack.split(";")]
+        total += int(count)
+        inclusive.update(dict.fromkeys(set(frames), int(count)))
+        own[frames[-1]] += int(count)
+    site = str(Path(sys.executable).parent.parent)
+    lines = [f"{total} samples", "", "| inclusive | self | function |", "| ---: | ---: | --- |"]
+    for frame, count in inclusive.most_common(top):
+        name = frame.replace(site + "/lib/", "").replace(str(Path.cwd()) + "/", "")
+        lines.append(f"| {100 * count / total:.1f}% | {100 * own[frame] / total:.1f}% | {name} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Parse the command line and run the benchmark (or the profile)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--rounds", type=int, default=3, help="build+load rounds per size")
+    parser.add_argument("--seed", type=int, default=0, help="synthetic corpus seed")
+    work = Path(tempfile.gettempdir()) / "newsgraph-bench"
+    parser.add_argument("--work", type=Path, default=work, help="corpora, stores and logs")
+    parser.add_argument("--json", type=Path, default=work / "build-benchmark.json")
+    parser.add_argument(
+        "--max-predicted",
+        type=float,
+        default=1800,
+        help="extrapolate a size whose predicted build time exceeds this many seconds",
+    )
+    parser.add_argument("--profile", type=int, metavar="ARTICLES", help="profile one build")
+    parser.add_argument("--top", type=int, default=40, help="functions listed by --profile")
+    args = parser.parse_args()
+    for folder in ("runs", "logs"):
+        (args.work / folder).mkdir(parents=True, exist_ok=True)
+    profile(args) if args.profile else benchmark(args)
+
+
+if __name__ == "__main__":
+    main()
