@@ -18,28 +18,28 @@ def find_quote(
     if not isinstance(quote, str) or not quote.strip():
         raise QuoteError("the quote is empty; copy the exact words from the article")
     if within is not None and occurrence is None:
-        inner = _positions(text[within.start : within.end], quote)
+        inner = positions(text[within.start : within.end], quote)
         if len(inner) == 1:
             return Span(within.start + inner[0], within.start + inner[0] + len(quote), quote)
-    positions = _positions(text, quote)
-    if not positions:
+    starts = positions(text, quote)
+    if not starts:
         raise QuoteError(
             f"the quote {_short(quote)} is not in the article text; {_hint(text, quote)}"
         )
     if occurrence is not None:
-        if not 1 <= occurrence <= len(positions):
+        if not 1 <= occurrence <= len(starts):
             raise QuoteError(
                 f"occurrence {occurrence} of {_short(quote)} does not exist; "
-                f"it occurs {len(positions)} time(s)"
+                f"it occurs {len(starts)} time(s)"
             )
-        start = positions[occurrence - 1]
-    elif len(positions) > 1:
+        start = starts[occurrence - 1]
+    elif len(starts) > 1:
         raise QuoteError(
-            f"the quote {_short(quote)} occurs {len(positions)} times; "
+            f"the quote {_short(quote)} occurs {len(starts)} times; "
             "make it longer so it is unique, or add occurrence: N"
         )
     else:
-        start = positions[0]
+        start = starts[0]
     return Span(start, start + len(quote), quote)
 
 
@@ -48,7 +48,8 @@ def prefix_suffix(text: str, span: Span) -> tuple[str, str]:
     return text[max(0, span.start - CONTEXT) : span.start], text[span.end : span.end + CONTEXT]
 
 
-def _positions(text: str, quote: str) -> list[int]:
+def positions(text: str, quote: str) -> list[int]:
+    """Return the start of every occurrence of quote in text."""
     found, start = [], text.find(quote)
     while start != -1:
         found.append(start)

@@ -25,6 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .quotes import positions
+
 START = date(2018, 1, 1)
 
 
@@ -533,23 +535,15 @@ class Draft:
         self.size += len(piece)
 
 
-def _positions(text: str, quote: str) -> list[int]:
-    found, start = [], text.find(quote)
-    while start != -1:
-        found.append(start)
-        start = text.find(quote, start + 1)
-    return found
-
-
 def _occurrence(text: str, quote: str, start: int, within: tuple[int, int] | None) -> int | None:
     """Return the occurrence number the build needs to find the quote at start, or None."""
     if within is not None:
-        inner = _positions(text[within[0] : within[1]], quote)
+        inner = positions(text[within[0] : within[1]], quote)
         if inner == [start - within[0]]:
             return None
         if inner:
-            return _positions(text, quote).index(start) + 1
-    found = _positions(text, quote)
+            return positions(text, quote).index(start) + 1
+    found = positions(text, quote)
     return None if found == [start] else found.index(start) + 1
 
 
