@@ -32,15 +32,6 @@ from pathlib import Path
 from typing import Any
 
 BIN = Path(sys.executable).parent
-DUMP = """
-import sys
-from pathlib import Path
-from newsgraph.graph.store import GraphStore
-store = GraphStore.open_read_only(Path(sys.argv[1]))
-with open(sys.argv[2], "wb") as out:
-    store.dump(out, "application/n-quads")
-print(len(store))
-"""
 
 
 @dataclass
@@ -156,12 +147,14 @@ def build_once(root: Path, work: Path, name: str) -> tuple[Run, Path]:
 
 
 def dump(data: Path, target: Path) -> int:
-    """Write the built store's quads to N-Quads (untimed); return how many there are."""
-    command = [sys.executable, "-c", DUMP, str(data), str(target)]
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.exit(f"dumping {data} failed:\n{done.stderr}")
-    return int(done.stdout)
+    """Write the built store's quads to N-Quads with `oxigraph dump`; return how many."""
+    partial = target.with_suffix(".partial.nq")
+    command = [tool("oxigraph", "install it: .venv/bin/pip install oxigraph"), "dump"]
+    command += ["--location", str((data / "current").resolve()), "--file", str(partial)]
+    timed(command, data.parent.parent / "logs" / f"dump-{target.stem}.log")
+    partial.rename(target)
+    with target.open("rb") as quads:  # N-Quads: one quad a line, newlines in literals escaped
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: quads.read(1 << 20), b""))
 
 
 def load_once(quads: Path, work: Path, name: str) -> tuple[Run, Path]:
@@ -173,16 +166,20 @@ def load_once(quads: Path, work: Path, name: str) -> tuple[Run, Path]:
     return timed(command, work / "logs" / f"{name}.log"), location
 
 
-def measure(articles: int, rounds: int, seed: int, work: Path) -> Row:
+def measure(articles: int, rounds: int, seed: int, work: Path, resume: bool) -> Row:
     """Measure one size: builds and loads side by side, round after round."""
     root, generate_s = corpus(work, articles, seed)
-    row = Row(articles, generate_s=generate_s)
-    quads = work / f"quads-{articles}-seed{seed}.nq"
-    for index in range(1, rounds + 1):
+    saved, quads = work / f"partial-{articles}-seed{seed}.json", work / f"quads-{articles}.nq"
+    row = restore(saved) if resume and saved.exists() else Row(articles, generate_s=generate_s)
+    if not row.builds:
+        quads.unlink(missing_ok=True)
+    if len(row.loads) < len(row.builds):
+        row.builds.pop()
+    for index in range(len(row.builds) + 1, rounds + 1):
         run, data = build_once(root, work, f"build-{articles}-{index}")
         row.builds.append(run)
         log(f"{articles}: build {index}/{rounds} {run.seconds:.1f} s, {run.peak_rss_mb:.0f} MB")
-        if index == 1:
+        if not quads.exists():
             row.quads = dump(data, quads)
             row.store_mb = disk_mb((data / "current").resolve())
         shutil.rmtree(data)
@@ -191,8 +188,17 @@ def measure(articles: int, rounds: int, seed: int, work: Path) -> Row:
         log(f"{articles}: load {index}/{rounds} {run.seconds:.1f} s, {run.peak_rss_mb:.0f} MB")
         row.oxigraph_store_mb = disk_mb(location)
         shutil.rmtree(location)
-    quads.unlink()
+        saved.write_text(json.dumps(asdict(row)))
+    quads.unlink(missing_ok=True)
     return row
+
+
+def restore(saved: Path) -> Row:
+    """Read the rounds an interrupted run of a size had finished."""
+    data = json.loads(saved.read_text())
+    log(f"{data['articles']}: resuming after {len(data['loads'])} finished round(s)")
+    runs = {key: [Run(**r) for r in data.pop(key)] for key in ("builds", "loads")}
+    return Row(**data, **runs)
 
 
 def extrapolate(previous: Row, earlier: Row | None, articles: int) -> Row:
@@ -281,7 +287,7 @@ def benchmark(args: argparse.Namespace) -> None:
             log(f"{articles}: predicted build over {args.max_predicted} s; extrapolating")
             rows.append(extrapolate(rows[-1], rows[-2] if len(rows) > 1 else None, articles))
             continue
-        rows.append(measure(articles, args.rounds, args.seed, args.work))
+        rows.append(measure(articles, args.rounds, args.seed, args.work, args.resume))
     result = {
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "machine": machine(),
@@ -341,16 +347,22 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="synthetic corpus seed")
     work = Path(tempfile.gettempdir()) / "newsgraph-bench"
     parser.add_argument("--work", type=Path, default=work, help="corpora, stores and logs")
-    parser.add_argument("--json", type=Path, default=work / "build-benchmark.json")
+    parser.add_argument(
+        "--json", type=Path, help="results file (default: WORK/build-benchmark.json)"
+    )
     parser.add_argument(
         "--max-predicted",
         type=float,
         default=1800,
         help="extrapolate a size whose predicted build time exceeds this many seconds",
     )
+    parser.add_argument(
+        "--resume", action="store_true", help="keep the rounds an interrupted run finished"
+    )
     parser.add_argument("--profile", type=int, metavar="ARTICLES", help="profile one build")
     parser.add_argument("--top", type=int, default=40, help="functions listed by --profile")
     args = parser.parse_args()
+    args.json = args.json or args.work / "build-benchmark.json"
     for folder in ("runs", "logs"):
         (args.work / folder).mkdir(parents=True, exist_ok=True)
     profile(args) if args.profile else benchmark(args)
