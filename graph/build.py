@@ -28,6 +28,7 @@ from .corpus import CorpusPaths, bundled_corpus, load_corpus
 from .inference import materialise
 from .mapping import Iris, article_graph_quads, corpus_quads, registry_graph_quads
 from .model import Corpus
+from .pipeline import fill_store, prepare, worker_count, worker_pool
 from .store import GraphStore, StoreMissing, build_report, write_changed_store, write_new_store
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -125,23 +126,51 @@ def build(
     started = time.perf_counter()
     root = root or corpus_dir(settings)
     inputs = fingerprint(root, settings)
-    corpus = load(settings, root, progress)
     old = _current_report(settings.data_dir)
     plan = plan_build(old.get("inputs") if old else None, inputs, full)
-    result = BuildResult(None, 0.0, {}, coverage(corpus), plan)
     if plan.full:
-        quads = dataset_quads(corpus, settings.BASE_IRI)
-        result.graphs = _counts(quads)
-        fill = _load_all(quads)
+        result = _build_full(settings, root, plan, inputs, progress)
     else:
-        changes = _changed_graphs(corpus, plan, settings.BASE_IRI, progress)
-        result.graphs = _updated_counts(old["graphs"], changes)
-        fill = _replace(changes)
-    result.report = _report(settings, inputs, result)
-    write = write_new_store if plan.full else write_changed_store
-    fill = _then_infer(fill, settings.BASE_IRI, result)
-    result.store_path = write(settings.data_dir, fill, result.report)
+        result = _build_changes(settings, root, plan, inputs, old, progress)
     result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build_full(
+    settings: Settings, root: Path, plan: Plan, inputs: dict[str, Any], progress: Progress | None
+) -> BuildResult:
+    """Validate, map and load every article in worker processes, streaming into a new store."""
+    prepared = prepare(root, vocabulary(settings.BASE_IRI), settings.BASE_IRI)
+    result = BuildResult(None, 0.0, {}, {}, plan)
+    result.report = _report(settings, inputs, result)
+
+    def fill(store: GraphStore) -> None:
+        scan = fill_store(store, prepared, pool, progress)
+        result.graphs, result.coverage = scan.graphs, scan.coverage
+        result.report.update(_report(settings, inputs, result))
+
+    workers = settings.BUILD_WORKERS or worker_count()
+    with worker_pool(prepared[0], workers) as pool:
+        result.store_path = write_new_store(settings.data_dir, fill, result.report)
+    return result
+
+
+def _build_changes(
+    settings: Settings,
+    root: Path,
+    plan: Plan,
+    inputs: dict[str, Any],
+    old: dict[str, Any],
+    progress: Progress | None,
+) -> BuildResult:
+    """Replace only the changed articles' graphs (and the registry graph) in a store copy."""
+    corpus = load(settings, root, progress)
+    result = BuildResult(None, 0.0, {}, coverage(corpus), plan)
+    changes = _changed_graphs(corpus, plan, settings.BASE_IRI, progress)
+    result.graphs = _updated_counts(old["graphs"], changes)
+    result.report = _report(settings, inputs, result)
+    fill = _then_infer(_replace(changes), settings.BASE_IRI, result)
+    result.store_path = write_changed_store(settings.data_dir, fill, result.report)
     return result
 
 
@@ -161,10 +190,6 @@ def _changed_graphs(
     for article_id in plan.removed:
         changes[iris.graph(f"article/{article_id}").value] = None
     return changes
-
-
-def _load_all(quads: list[ox.Quad]) -> Callable[[GraphStore], None]:
-    return lambda store: store.bulk_load(quads)
 
 
 def _replace(changes: dict[str, list[ox.Quad] | None]) -> Callable[[GraphStore], None]:

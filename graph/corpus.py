@@ -70,16 +70,16 @@ def load_corpus(
     registry = read_registry(paths.registry, ctx)
     ctx.entities.update(registry)
     documents = _read_documents(paths, ctx)
-    _register_local(documents, ctx)
+    register_local(documents, ctx)
     read_links(paths.registry, ctx)
-    _check_definitions(ctx)
+    check_definitions(ctx)
     articles = []
     for done, (article_id, (text, doc)) in enumerate(documents.items(), 1):
-        if article := _resolve(article_id, text, doc, ctx):
+        if article := resolve_article(article_id, text, doc, ctx):
             articles.append(article)
         if progress:
             progress("validating", done, len(documents))
-    _check_coverage(articles, ctx if require_coverage else None)
+    check_coverage(articles, ctx if require_coverage else None)
     if ctx.errors:
         raise CorpusError(ctx.errors)
     return Corpus(registry, articles, dict(ctx.entities))
@@ -109,15 +109,16 @@ def _read_documents(paths: CorpusPaths, ctx: Context) -> dict[str, tuple[str, An
         )
     documents = {}
     for article_id in sorted(set(texts) & set(notes)):
-        text = _read_text(texts[article_id], ctx)
+        text = read_article_text(texts[article_id], ctx)
         ctx.file = f"annotations/{article_id}.yaml"
-        doc = _load(notes[article_id], ctx)
+        doc = load_document(notes[article_id], ctx)
         if text is not None and doc is not None:
             documents[article_id] = (text, doc)
     return documents
 
 
-def _read_text(path: Path, ctx: Context) -> str | None:
+def read_article_text(path: Path, ctx: Context) -> str | None:
+    """Read an article's text as UTF-8, or record why it cannot be used."""
     label = f"articles/{path.name}"
     data = path.read_bytes()
     problem = None
@@ -143,7 +144,8 @@ def _read_text(path: Path, ctx: Context) -> str | None:
     return None
 
 
-def _load(path: Path, ctx: Context) -> Any:
+def load_document(path: Path, ctx: Context) -> Any:
+    """Parse an annotation file, or record its syntax error."""
     try:
         return load_yaml(path, ctx.file)
     except CorpusError as error:
@@ -151,7 +153,7 @@ def _load(path: Path, ctx: Context) -> Any:
         return None
 
 
-def _register_local(documents: dict[str, tuple[str, Any]], ctx: Context) -> None:
+def register_local(documents: dict[str, tuple[str, Any]], ctx: Context) -> None:
     """Register entities, events and agreements defined in articles, before resolving anything."""
     owners: dict[str, str] = {}
     for article_id, (_, doc) in documents.items():
@@ -230,7 +232,8 @@ def _complete_local(entity: Entity, node: Any, root: str, ctx: Context) -> None:
         entity.label = str(node["label"])
 
 
-def _check_definitions(ctx: Context) -> None:
+def check_definitions(ctx: Context) -> None:
+    """Check definitions: references resolve; local events and agreements have type and label."""
     for entity_id, (file, node) in list(ctx.definitions.items()):
         ctx.file = file
         entity = ctx.entities[entity_id]
@@ -248,7 +251,8 @@ def _check_definitions(ctx: Context) -> None:
             )
 
 
-def _resolve(article_id: str, text: str, doc: Any, ctx: Context) -> Article | None:
+def resolve_article(article_id: str, text: str, doc: Any, ctx: Context) -> Article | None:
+    """Resolve one annotation document against its article text."""
     ctx.file = f"annotations/{article_id}.yaml"
     if not isinstance(doc, dict):
         ctx.error(doc, None, "the annotation file must be a mapping.", "Start with article: ID.")
@@ -256,7 +260,8 @@ def _resolve(article_id: str, text: str, doc: Any, ctx: Context) -> Article | No
     return ArticleReader(article_id, text, ctx).read(doc)
 
 
-def _check_coverage(articles: list[Article], ctx: Context | None) -> None:
+def check_coverage(articles: list[Article], ctx: Context | None) -> None:
+    """Classify each article's sentences; record those no fact or skip accounts for."""
     for article in articles:
         article.sentences = sentence_statuses(article.text, article.evidence_spans(), article.skips)
         for sentence in article.sentences if ctx else ():

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import pyoxigraph as ox
+
 from .store import GraphStore
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -181,3 +183,49 @@ def count_quads(store: GraphStore, graph: str, predicates: list[str] | None = No
     values = "" if predicates is None else f"VALUES ?p {{ {iris} }}"
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ {values} GRAPH <{graph}> {{ ?s ?p ?o }} }}"
     return int(next(store.query(query).rows())["n"])
+
+
+@dataclass(frozen=True)
+class RuleIndex:
+    """The first-pass tables for applying them one triple at a time, on N-Triples terms."""
+
+    types: dict[str, tuple[str, ...]]
+    forward: dict[str, tuple[str, ...]]
+    backward: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, rules: Rules) -> RuleIndex:
+        """Index the class and property tables by the term a triple is matched on."""
+        return cls(*(_group(table) for table in (rules.types, rules.forward, rules.backward)))
+
+    def entailed(self, s: str, p: str, o: str) -> Iterable[Triple]:
+        """Yield what the first pass infers from one triple of N-Triples terms (`<iri>`, `"…"`)."""
+        if p == TYPE_TERM:
+            for superclass in self.types.get(o, ()):
+                yield s, TYPE_TERM, superclass
+        for q in self.forward.get(p, ()):
+            yield s, q, o
+        if o[0] == "<":  # only an IRI can be a subject
+            for q in self.backward.get(p, ()):
+                yield o, q, s
+
+
+Triple = tuple[str, str, str]
+TYPE_TERM = f"<{RDF_TYPE}>"
+
+
+def _group(table: list[Edge]) -> dict[str, tuple[str, ...]]:
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for source, target in table:
+        grouped[f"<{source}>"].append(f"<{target}>")
+    return {source: tuple(targets) for source, targets in grouped.items()}
+
+
+def settle_pending(store: GraphStore, rules: Rules, base_iri: str, pending: bytes) -> int:
+    """Add the pending inferences (N-Triples) no other graph asserts, close transitive links;
+    return the size of the inferred graph."""
+    graph = inferred_graph(base_iri)
+    candidates = ox.parse(pending, format=ox.RdfFormat.N_TRIPLES) if pending else []
+    store.add_unless_asserted(candidates, graph)
+    close_transitive(store, rules, graph)
+    return count_quads(store, graph)

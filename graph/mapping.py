@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
@@ -58,7 +59,7 @@ class Iris:
 
     def ng(self, local: str) -> NamedNode:
         """Return an ontology term."""
-        return NamedNode(self.ns + local)
+        return _named(self.ns + local)
 
     def entity(self, entity: Entity) -> NamedNode:
         """Return the IRI of an actor, place, office, agreement or event."""
@@ -83,6 +84,12 @@ class Iris:
 
 def iri(value: str) -> NamedNode:
     """Return a named node for a full IRI."""
+    return _named(value)
+
+
+@lru_cache(maxsize=4096)
+def _named(value: str) -> NamedNode:
+    # Vocabulary terms recur in every triple; building and checking each IRI once saves a lot.
     return NamedNode(value)
 
 
@@ -170,6 +177,10 @@ class ArticleMapper:
 
     def quads(self) -> Iterator[Quad]:
         """Yield every quad of the article's graph."""
+        return (Quad(s, p, o, self.graph) for s, p, o in self.run())
+
+    def run(self) -> list[tuple[Term, NamedNode, Term]]:
+        """Return every triple of the article's graph (a fact stated twice appears twice)."""
         self.metadata()
         for entity in self.article.entities:
             self.local_entity(entity)
@@ -187,7 +198,7 @@ class ArticleMapper:
             self.relation(relation)
         for span in sorted(self.spans, key=lambda s: (s.start, s.end)):
             self.span_node(span)
-        return (Quad(s, p, o, self.graph) for s, p, o in self.triples)
+        return self.triples
 
     def add(self, s: Term, p: str | NamedNode, o: Term) -> None:
         """Add a triple; p is an ontology local name or a full NamedNode."""
@@ -432,18 +443,24 @@ def discrepancy_quads(corpus: Corpus, iris: Iris, entities: dict[str, Entity]) -
     """Yield a Discrepancy for each event whose reported dates cannot all be true."""
     graph = iris.graph("registry")
     for event_id, specs in _event_times(corpus).items():
-        conflicting = _conflicting(specs)
-        if not conflicting:
-            continue
-        node = iris.discrepancy(f"{event_id}-time")
-        event = entities[event_id]
-        yield Quad(node, iri(RDF + "type"), iris.ng("Discrepancy"), graph)
-        yield Quad(node, iri(RDFS + "label"), text(f"Conflicting dates for: {event.label}"), graph)
-        yield Quad(node, iris.ng("concerns"), iris.entity(event), graph)
-        yield Quad(node, iris.ng("discrepantProperty"), iris.ng("hasTime"), graph)
-        for article_id, spec in conflicting:
-            report = iris.in_article(article_id, "time", spec.key)
-            yield Quad(node, iris.ng("conflictingReport"), report, graph)
+        for s, p, o in discrepancy_triples(event_id, specs, entities[event_id], iris):
+            yield Quad(s, p, o, graph)
+
+
+def discrepancy_triples(
+    event_id: str, specs: list[tuple[str, TimeSpec]], event: Entity, iris: Iris
+) -> Iterator[tuple[Term, NamedNode, Term]]:
+    """Yield the Discrepancy of one event if its reported dates (article, time) conflict."""
+    conflicting = _conflicting(specs)
+    if not conflicting:
+        return
+    node = iris.discrepancy(f"{event_id}-time")
+    yield node, iri(RDF + "type"), iris.ng("Discrepancy")
+    yield node, iri(RDFS + "label"), text(f"Conflicting dates for: {event.label}")
+    yield node, iris.ng("concerns"), iris.entity(event)
+    yield node, iris.ng("discrepantProperty"), iris.ng("hasTime")
+    for article_id, spec in conflicting:
+        yield node, iris.ng("conflictingReport"), iris.in_article(article_id, "time", spec.key)
 
 
 def _event_times(corpus: Corpus) -> dict[str, list[tuple[str, TimeSpec]]]:

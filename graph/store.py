@@ -17,6 +17,7 @@ import pyoxigraph as ox
 CURRENT = "current"
 STORES = "stores"
 BUILD_REPORT = "build.json"
+LOAD_BATCH_BYTES = 8 << 20  # N-Quads handed to the bulk loader at once
 KEEP_BUILDS = 3  # the served store, and older ones that long requests may still read
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -117,6 +118,37 @@ class GraphStore:
     def bulk_load(self, quads: Iterable[ox.Quad]) -> None:
         """Load many quads at once."""
         self._store.bulk_extend(quads)
+
+    def bulk_load_nquads(self, chunks: Iterable[bytes]) -> None:
+        """Bulk-load N-Quads from byte chunks (each ending a line), batch by batch as they come.
+
+        The loader gets bytes, not a file object: reading a Python file holds the GIL at every
+        read, which stalls the threads that collect the workers' results.
+        """
+        batch: list[bytes] = []
+        size = 0
+        for chunk in chunks:
+            batch.append(chunk)
+            size += len(chunk)
+            if size >= LOAD_BATCH_BYTES:
+                self._load_batch(batch)
+                batch, size = [], 0
+        if batch:
+            self._load_batch(batch)
+
+    def _load_batch(self, batch: list[bytes]) -> None:
+        # lenient: the N-Quads come from pyoxigraph terms, whose IRIs were checked when made
+        self._store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS, lenient=True)
+
+    def add_unless_asserted(self, triples: Iterable[ox.Triple], graph_iri: str) -> None:
+        """Add the triples to a graph, except those some other graph already holds."""
+        graph = ox.NamedNode(graph_iri)
+        new = []
+        for t in triples:
+            found = self._store.quads_for_pattern(t.subject, t.predicate, t.object)
+            if all(quad.graph_name == graph for quad in found):
+                new.append(ox.Quad(t.subject, t.predicate, t.object, graph))
+        self._store.extend(new)
 
     def replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad]) -> None:
         """Replace the content of one named graph."""

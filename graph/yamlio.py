@@ -52,6 +52,52 @@ _LineLoader.yaml_implicit_resolvers = {
 }
 
 
+STR, SEQ, MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
+
+
+def _parse(text: str) -> Any:
+    """Parse one YAML document with the safe loader's parser, building it without recursion
+    bookkeeping for the common tags (a build parses thousands of files)."""
+    loader = _LineLoader(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _build(node, loader, {})
+    finally:
+        loader.dispose()
+
+
+def _build(node: yaml.Node, loader: _LineLoader, seen: dict[int, Any]) -> Any:
+    if id(node) in seen:  # an alias: the same node again
+        return seen[id(node)]
+    if node.tag == STR:
+        value = node.value
+    elif node.tag == SEQ:
+        value = seen[id(node)] = []
+        value.extend(_build(item, loader, seen) for item in node.value)
+    elif node.tag == MAP:
+        value = seen[id(node)] = LineDict()
+        _fill_mapping(value, node, loader, seen)
+    else:  # numbers, booleans, null and any other safe tag: the loader's own constructors
+        value = loader.construct_object(node, deep=True)
+    return value
+
+
+def _fill_mapping(
+    mapping: LineDict, node: yaml.MappingNode, loader: _LineLoader, seen: dict[int, Any]
+) -> None:
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = _build(key_node, loader, seen)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        mapping[key] = _build(value_node, loader, seen)
+        mapping.key_lines[str(key)] = key_node.start_mark.line + 1
+
+
 def load_yaml(path: Path, label: str) -> Any:
     """Parse a YAML file into LineDicts; raise CorpusError naming the file and line."""
     try:
@@ -61,7 +107,7 @@ def load_yaml(path: Path, label: str) -> Any:
             [AnnotationError(label, None, f"not UTF-8 ({error.reason}).", "Save it as UTF-8.")]
         ) from error
     try:
-        return yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+        return _parse(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None

@@ -29,6 +29,9 @@ class Settings:
     CORPUS_DIR: str = _setting(
         "", "Corpus directory (articles/, annotations/, registry/); empty = the bundled corpus."
     )
+    BUILD_WORKERS: int = _setting(
+        0, "Processes that validate and map articles in a full build; 0 = one per CPU."
+    )
     MAX_QUERY_BYTES: int = _setting(
         100_000, "Largest accepted SPARQL request body or query string, in bytes."
     )

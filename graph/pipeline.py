@@ -1,0 +1,515 @@
+"""Validate and map a whole corpus in worker processes, streaming N-Quads into the bulk loader.
+
+`load_corpus` is the reference: it keeps the whole corpus in memory and checks it in one
+process. A full build does the same checks article by article in a pool of processes, each
+returning its article's graph as N-Quads, which the parent feeds straight into the new
+store's bulk loader (Rust, off the GIL) while the workers carry on. Memory stays flat: no
+article outlives its worker's turn; the parent keeps an index of the ids articles define.
+
+A worker resolves an article against the registry and that article's own definitions.
+What needs the whole corpus is settled in the parent once every article is back: an id
+defined by two articles, registry entries and links naming an article's entity, and the
+dates of events several articles report. An article that refers to an entity another
+article defines is resolved again in the parent with every definition known.
+
+The worker also applies the first-pass inference tables to its triples (docs/inference.md).
+An inference whose subject only this article can describe goes straight into the inferred
+graph unless the article asserts it; the others wait in a scratch graph until the parent has
+checked that no graph asserts them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from multiprocessing.pool import Pool
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from newsgraph.ontology.terms import Vocabulary, ontology_quads
+
+from .checks import Context
+from .corpus import (
+    CorpusPaths,
+    check_coverage,
+    check_definitions,
+    load_document,
+    read_article_text,
+    register_local,
+    resolve_article,
+)
+from .errors import AnnotationError, CorpusError
+from .inference import (
+    RuleIndex,
+    Rules,
+    Triple,
+    count_quads,
+    inferred_graph,
+    materialise,
+    read_rules,
+    settle_pending,
+)
+from .mapping import OWL, ArticleMapper, Iris, discrepancy_triples, link_quads, registry_quads
+from .model import Entity, TimeSpec
+from .registry import check_entity_refs, read_links, read_registry
+from .store import GraphStore
+
+Progress = Callable[[str, int, int], None]
+CHUNK = 16  # articles per task: large enough to amortise the pipe, small enough to balance
+# What the registry graph may state with an article's IRI as subject (links) or object
+# (located_in, office_of, discrepancies); no other graph but the article's names its IRIs.
+REGISTRY_ABOUT_ARTICLES = {f"<{OWL}sameAs>"} | {
+    f"<{{base}}ontology#{name}>"
+    for name in ("locatedIn", "officeOf", "concerns", "conflictingReport")
+}
+
+
+@dataclass
+class Definition:
+    """An id one article defines, as the parent needs it to check the whole corpus."""
+
+    id: str
+    kind: str
+    types: tuple[str, ...]
+    line: int | None
+    entity: bool  # defined under entities: (else an event or agreement)
+
+
+@dataclass
+class Outcome:
+    """What one worker returns for one article."""
+
+    article_id: str
+    nquads: bytes = b""
+    pending: bytes = b""  # inferences another graph may assert (N-Triples), checked at the end
+    quads: int = 0
+    coverage: dict[str, int] = field(default_factory=dict)
+    definitions: list[Definition] = field(default_factory=list)
+    missing: set[str] = field(default_factory=set)
+    errors: list[AnnotationError] = field(default_factory=list)
+    shared_times: list[tuple[str, TimeSpec]] = field(default_factory=list)
+
+
+@dataclass
+class Shared:
+    """What every worker reads: the corpus folder, vocabulary, registry and inference tables."""
+
+    root: Path
+    vocab: Vocabulary
+    registry: dict[str, Entity]
+    base: str
+    rules: RuleIndex
+    registry_predicates: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        names = {p.replace("{base}", self.base) for p in REGISTRY_ABOUT_ARTICLES}
+        self.registry_predicates = frozenset(names)
+
+
+@dataclass
+class Scan:
+    """What the parent learned from every article once the stream ended."""
+
+    graphs: dict[str, int] = field(default_factory=dict)
+    coverage: dict[str, dict[str, int]] = field(default_factory=dict)
+    owners: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
+    times: dict[str, list[tuple[str, TimeSpec]]] = field(default_factory=dict)
+    outcomes_with_errors: list[Outcome] = field(default_factory=list)
+    pending: list[bytes] = field(default_factory=list)
+    errors: list[AnnotationError] = field(default_factory=list)
+
+
+class ArticleEntities(dict):
+    """An article's own definitions over a shared mapping, remembering ids looked up in vain."""
+
+    def __init__(self, base: Mapping[str, Entity]):
+        super().__init__()
+        self.base = base
+        self.missing: set[str] = set()
+
+    def __contains__(self, key: object) -> bool:
+        found = dict.__contains__(self, key) or key in self.base
+        if not found and isinstance(key, str):
+            self.missing.add(key)
+        return found
+
+    def __getitem__(self, key: str) -> Entity:
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        return self.base[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Return the entity of an id, or default (remembering the miss)."""
+        return self[key] if key in self else default  # noqa: SIM401 (self.get is this method)
+
+
+class CorpusEntities(Mapping):
+    """The registry plus every article's definitions, as stubs made on first use."""
+
+    def __init__(self, registry: dict[str, Entity], owners: dict, skip_article: str = ""):
+        self.registry, self.owners, self.skip = registry, owners, skip_article
+        self.made: dict[str, Entity] = {}
+
+    def __getitem__(self, key: str) -> Entity:
+        if key in self.registry:
+            return self.registry[key]
+        if key in self.made:
+            return self.made[key]
+        article, kind, types = self.owners[key]
+        if article == self.skip:
+            raise KeyError(key)
+        self.made[key] = Entity(key, kind, types, "", article=article)
+        return self.made[key]
+
+    def __contains__(self, key: object) -> bool:
+        if key in self.registry:
+            return True
+        owner = self.owners.get(key)
+        return owner is not None and owner[0] != self.skip
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self.registry, *self.made])
+
+    def __len__(self) -> int:
+        return len(self.registry) + len(self.made)
+
+
+def worker_count() -> int:
+    """Return how many worker processes a build uses (every CPU this process may run on)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def prepare(root: Path, vocab: Vocabulary, base: str) -> tuple[Shared, Context, list[str]]:
+    """Read the registry and list the articles; return the workers' state and the parent's."""
+    paths, ctx = CorpusPaths(root), Context(vocab)
+    if not paths.articles.is_dir() or not paths.annotations.is_dir():
+        error = AnnotationError(
+            str(root), None, "not a corpus folder.", "It needs articles/ and annotations/ folders."
+        )
+        raise CorpusError([error])
+    registry = read_registry(paths.registry, ctx)
+    rules = RuleIndex.of(ontology_rules(base))
+    return Shared(root, vocab, registry, base, rules), ctx, _article_ids(paths, ctx)
+
+
+def ontology_rules(base: str) -> Rules:
+    """Return the inference tables of the ontology (the only graph with schema axioms)."""
+    ontology = GraphStore.in_memory(ontology_quads(base, Iris(base).graph("ontology")))
+    return read_rules(ontology, inferred_graph(base))
+
+
+def _article_ids(paths: CorpusPaths, ctx: Context) -> list[str]:
+    texts = {p.stem for p in paths.articles.glob("*.txt")}
+    notes = {p.stem for p in paths.annotations.glob("*.yaml")}
+    for missing in sorted(notes - texts):
+        ctx.errors.append(
+            AnnotationError(
+                f"annotations/{missing}.yaml",
+                None,
+                f"no article {missing}.txt for these annotations.",
+                "Add the article text or remove the annotation file.",
+            )
+        )
+    for missing in sorted(texts - notes):
+        ctx.errors.append(
+            AnnotationError(
+                f"articles/{missing}.txt",
+                None,
+                "the article has no annotations.",
+                f"Write annotations/{missing}.yaml.",
+            )
+        )
+    return sorted(texts & notes)
+
+
+# --- in the workers ---------------------------------------------------------------------
+
+_SHARED: Shared | None = None
+
+
+def _install(shared: Shared) -> None:
+    global _SHARED
+    _SHARED = shared
+
+
+def _run_chunk(article_ids: list[str]) -> list[Outcome]:
+    return [process_article(a, _SHARED) for a in article_ids]
+
+
+def process_article(
+    article_id: str, shared: Shared, known: Mapping[str, Entity] | None = None
+) -> Outcome:
+    """Check, resolve and map one article; return its N-Quads or its errors."""
+    paths, outcome = CorpusPaths(shared.root), Outcome(article_id)
+    ctx = Context(shared.vocab)
+    ctx.entities = entities = ArticleEntities(shared.registry if known is None else known)
+    text = read_article_text(paths.articles / f"{article_id}.txt", ctx)
+    ctx.file = f"annotations/{article_id}.yaml"
+    doc = load_document(paths.annotations / f"{article_id}.yaml", ctx)
+    if text is not None and doc is not None:
+        register_local({article_id: (text, doc)}, ctx)
+        outcome.definitions = _definitions(ctx)
+        check_definitions(ctx)
+        article = resolve_article(article_id, text, doc, ctx)
+        if article is not None:
+            check_coverage([article], ctx)
+            outcome.coverage = _coverage(article)
+            if not ctx.errors:
+                _map(article, entities, shared, outcome)
+    outcome.missing = entities.missing - dict.keys(entities)
+    outcome.errors = ctx.errors
+    return outcome
+
+
+def _definitions(ctx: Context) -> list[Definition]:
+    found = []
+    for entity_id, (_, node) in ctx.definitions.items():
+        entity = ctx.entities[entity_id]
+        line = node.line_of("id") if hasattr(node, "line_of") else None
+        found.append(
+            Definition(entity_id, entity.kind, entity.types, line, entity.kind in ENTITY_KINDS)
+        )
+    return found
+
+
+ENTITY_KINDS = {"actor", "place"}
+
+
+def _coverage(article: Any) -> dict[str, int]:
+    counts: dict[str, int] = {"sentences": len(article.sentences)}
+    for sentence in article.sentences:
+        counts[sentence.status] = counts.get(sentence.status, 0) + 1
+    return counts
+
+
+def _map(article: Any, entities: ArticleEntities, shared: Shared, outcome: Outcome) -> None:
+    iris = Iris(shared.base)
+    graph = str(iris.graph(f"article/{article.id}"))
+    mapped = ArticleMapper(article, iris, entities).run()
+    asserted = dict.fromkeys((str(s), str(p), str(o)) for s, p, o in mapped)
+    lines = [f"{s} {p} {o} {graph} .\n" for s, p, o in asserted]
+    outcome.quads = len(lines)
+    inferred, pending = _inferences(asserted, _local_test(article.id, entities, iris), shared)
+    lines += inferred
+    lines += _local_discrepancies(article, entities, iris, outcome)
+    outcome.nquads = "".join(lines).encode()
+    outcome.pending = "".join(pending).encode()
+
+
+def _local_test(article_id: str, entities: ArticleEntities, iris: Iris) -> Callable[[str], bool]:
+    """Return a test telling whether a term is an IRI only this article's graph describes."""
+    article = iris.article(article_id).value
+    own = {f"<{iris.entity(e).value}>" for e in dict.values(entities)}
+    return lambda term: term in own or term == f"<{article}>" or term.startswith(f"<{article}/")
+
+
+def _inferences(
+    asserted: dict[Triple, None], is_local: Callable[[str], bool], shared: Shared
+) -> tuple[list[str], list[str]]:
+    """Return the article's inferences as N-Quads in the inferred graph, and as N-Triples
+    those another graph may assert (pending)."""
+    graph = f"<{inferred_graph(shared.base)}>"
+    inferred: dict[str, None] = {}
+    pending: dict[str, None] = {}
+    entailed, registry_predicates = shared.rules.entailed, shared.registry_predicates
+    for s, p, o in asserted:
+        for s2, p2, o2 in entailed(s, p, o):
+            if (s2, p2, o2) in asserted:
+                continue
+            if (is_local(s2) or is_local(o2)) and p2 not in registry_predicates:
+                inferred[f"{s2} {p2} {o2} {graph} .\n"] = None
+            else:
+                pending[f"{s2} {p2} {o2} .\n"] = None
+    return list(inferred), list(pending)
+
+
+def _local_discrepancies(
+    article: Any, entities: ArticleEntities, iris: Iris, outcome: Outcome
+) -> list[str]:
+    """Return the discrepancy quads of events only this article reports; keep the others."""
+    times: dict[str, list[tuple[str, TimeSpec]]] = defaultdict(list)
+    for report in article.events:
+        specs = [(article.id, s) for p, s in report.times if p == "hasTime"]
+        if dict.__contains__(entities, report.id):
+            times[report.id] += specs
+        else:
+            outcome.shared_times += [(report.id, spec) for _, spec in specs]
+    graph = str(iris.graph("registry"))
+    return [
+        f"{s} {p} {o} {graph} .\n"
+        for event_id, specs in times.items()
+        for s, p, o in discrepancy_triples(event_id, specs, entities[event_id], iris)
+    ]
+
+
+# --- in the parent ----------------------------------------------------------------------
+
+
+def stream(
+    shared: Shared, article_ids: list[str], pool: Pool | None, scan: Scan, progress: Progress | None
+) -> Iterator[bytes]:
+    """Yield the ontology's N-Quads, then each article's, as the workers finish them."""
+    iris = Iris(shared.base)
+    yield ox.serialize(
+        ontology_quads(shared.base, iris.graph("ontology")), format=ox.RdfFormat.N_QUADS
+    )
+    chunks = [article_ids[i : i + CHUNK] for i in range(0, len(article_ids), CHUNK)]
+    done = 0
+    for outcomes in _results(shared, chunks, pool):
+        for outcome in outcomes:
+            _record(outcome, iris, scan)
+            if outcome.pending:
+                scan.pending.append(outcome.pending)
+            if outcome.nquads:
+                yield outcome.nquads
+        done += len(outcomes)
+        if progress:
+            progress("building", done, len(article_ids))
+
+
+def _results(shared: Shared, chunks: list[list[str]], pool: Pool | None) -> Iterator[list[Outcome]]:
+    if pool is None:
+        _install(shared)
+        return map(_run_chunk, chunks)
+    return pool.imap(_run_chunk, chunks)
+
+
+@contextmanager
+def worker_pool(shared: Shared, workers: int) -> Iterator[Pool | None]:
+    """Start the worker processes (none when workers <= 1), before any store is opened."""
+    if workers <= 1:
+        yield None
+        return
+    context = multiprocessing.get_context("fork")  # workers inherit the shared state as is
+    with context.Pool(workers, initializer=_install, initargs=(shared,)) as pool:
+        yield pool
+
+
+def _record(outcome: Outcome, iris: Iris, scan: Scan) -> None:
+    if outcome.coverage:
+        scan.coverage[outcome.article_id] = outcome.coverage
+    if outcome.quads:
+        scan.graphs[iris.graph(f"article/{outcome.article_id}").value] = outcome.quads
+    if outcome.errors:
+        scan.outcomes_with_errors.append(outcome)
+    for spec in outcome.shared_times:
+        scan.times.setdefault(spec[0], []).append((outcome.article_id, spec[1]))
+    for definition in outcome.definitions:
+        _own(definition, outcome.article_id, scan)
+
+
+def _own(definition: Definition, article_id: str, scan: Scan) -> None:
+    """Index an article's id, or record that an earlier article already defines it."""
+    first = scan.owners.get(definition.id)
+    if first is None:
+        scan.owners[definition.id] = (article_id, definition.kind, definition.types)
+        return
+    file = f"annotations/{article_id}.yaml"
+    if definition.entity:
+        message = f"id {definition.id!r} is already defined (annotations/{first[0]}.yaml)."
+        fix = "Use the existing id, or choose another."
+    else:
+        kind = definition.kind
+        message = f"{kind} {definition.id!r} is also reported by article {first[0]}."
+        fix = (
+            f"A {kind} reported by several articles must be defined in the registry "
+            f"(registry/{kind}s.yaml), with its type and label."
+        )
+    scan.errors.append(AnnotationError(file, definition.line, message, fix))
+
+
+def settle(shared: Shared, ctx: Context, scan: Scan) -> tuple[list[ox.Quad], bytes, bool]:
+    """Check what needs every article; raise CorpusError on any problem found so far.
+
+    Return the registry graph, the quads of articles resolved again because they name
+    another article's ids, and whether there were any (then inference is redone in SPARQL).
+    """
+    entities = CorpusEntities(shared.registry, scan.owners)
+    errors = ctx.errors + scan.errors
+    redone = _redo_crossing(shared, scan, errors)
+    ctx.entities, ctx.errors = entities, []  # type: ignore[assignment]
+    read_links(CorpusPaths(shared.root).registry, ctx)
+    for entity_id, (file, node) in list(ctx.definitions.items()):
+        ctx.file = file
+        check_entity_refs(shared.registry[entity_id], node, ctx)
+    if errors or ctx.errors:
+        raise CorpusError(list(dict.fromkeys(errors + ctx.errors)))
+    nquads = b"".join(o.nquads for o in redone)
+    return _registry_graph(shared, entities, scan), nquads, bool(redone)
+
+
+def _redo_crossing(shared: Shared, scan: Scan, errors: list[AnnotationError]) -> list[Outcome]:
+    """Resolve again, with every definition known, articles naming another article's ids."""
+    redone = []
+    for outcome in scan.outcomes_with_errors:
+        crossing = {m for m in outcome.missing if m in scan.owners}
+        if not crossing:
+            errors += outcome.errors
+            continue
+        known = CorpusEntities(shared.registry, scan.owners, skip_article=outcome.article_id)
+        again = process_article(outcome.article_id, shared, known)
+        errors += again.errors
+        scan.coverage[again.article_id] = again.coverage
+        if again.quads:
+            scan.graphs[Iris(shared.base).graph(f"article/{again.article_id}").value] = again.quads
+        redone.append(again)
+    return redone
+
+
+def _registry_graph(shared: Shared, entities: CorpusEntities, scan: Scan) -> list[ox.Quad]:
+    iris = Iris(shared.base)
+    graph = iris.graph("registry")
+    quads = list(registry_quads(shared.registry.values(), iris, entities))
+    quads += link_quads([entities[e] for e in entities], iris)
+    for event_id, specs in scan.times.items():
+        for s, p, o in discrepancy_triples(event_id, specs, entities[event_id], iris):
+            quads.append(ox.Quad(s, p, o, graph))
+    return list(dict.fromkeys(quads))
+
+
+def registry_inferences(quads: list[ox.Quad], shared: Shared) -> bytes:
+    """Return the first-pass inferences of registry and ontology quads (N-Triples, pending)."""
+    lines: dict[str, None] = {}
+    for quad in quads:
+        triple = (str(quad.subject), str(quad.predicate), str(quad.object))
+        for s, p, o in shared.rules.entailed(*triple):
+            lines[f"{s} {p} {o} .\n"] = None
+    return "".join(lines).encode()
+
+
+def finish_inference(store: GraphStore, base: str, crossed: bool, pending: bytes) -> int:
+    """Add the checked pending inferences to the inferred graph (or recompute it all)."""
+    if crossed:
+        return materialise(store, base)
+    return settle_pending(store, ontology_rules(base), base, pending)
+
+
+def fill_store(
+    store: GraphStore,
+    prepared: tuple[Shared, Context, list[str]],
+    pool: Pool | None,
+    progress: Progress | None = None,
+) -> Scan:
+    """Load the whole dataset and its inferences into an empty store; return what it holds."""
+    shared, ctx, article_ids = prepared
+    scan = Scan()
+    store.bulk_load_nquads(stream(shared, article_ids, pool, scan, progress))
+    registry, redone, crossed = settle(shared, ctx, scan)
+    iris = Iris(shared.base)
+    ontology = ontology_quads(shared.base, iris.graph("ontology"))
+    store.bulk_load_nquads([ox.serialize(registry, format=ox.RdfFormat.N_QUADS), redone])
+    pending = b"".join([*scan.pending, registry_inferences(registry + ontology, shared)])
+    registry_iri = iris.graph("registry").value  # workers add discrepancies of their events
+    scan.graphs[registry_iri] = count_quads(store, registry_iri)
+    scan.graphs[iris.graph("ontology").value] = len(set(ontology))
+    scan.graphs[inferred_graph(shared.base)] = finish_inference(
+        store, shared.base, crossed, pending
+    )
+    scan.graphs = dict(sorted(scan.graphs.items()))
+    return scan

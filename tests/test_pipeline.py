@@ -1,0 +1,113 @@
+"""The parallel full build produces exactly the dataset of the serial reference path."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from newsgraph.graph.build import build, dataset_quads, load
+from newsgraph.graph.errors import CorpusError
+from newsgraph.graph.inference import materialise
+from newsgraph.graph.store import GraphStore
+from newsgraph.graph.synthetic import generate
+from newsgraph.settings import Settings
+
+LATER = "004_d599a7f96cdcabca"
+EARLIER_LOCAL = "naftali-bennett"  # an actor article 001 defines under entities:
+
+
+def settings_for(corpus: Path, data: Path, workers: int) -> Settings:
+    return Settings.load(
+        {"CORPUS_DIR": str(corpus), "DATA_DIR": str(data), "BUILD_WORKERS": workers}
+    )
+
+
+def by_graph(store: GraphStore) -> dict[str, rdflib.Graph]:
+    """Return each named graph of a store as an rdflib graph."""
+    graphs = {}
+    for name in store.named_graphs():
+        buffer = io.BytesIO()
+        store.dump(buffer, "application/n-triples", name)
+        graphs[name] = rdflib.Graph().parse(data=buffer.getvalue(), format="nt")
+    return graphs
+
+
+def serial_reference(settings: Settings) -> dict[str, rdflib.Graph]:
+    """Build the dataset the reference way: whole corpus in memory, SPARQL inference."""
+    store = GraphStore.in_memory(dataset_quads(load(settings), settings.BASE_IRI))
+    materialise(store, settings.BASE_IRI)
+    return by_graph(store)
+
+
+def assert_same_graphs(built: dict[str, rdflib.Graph], expected: dict[str, rdflib.Graph]):
+    assert built.keys() == expected.keys()
+    differing = [g for g in built if not isomorphic(built[g], expected[g])]
+    assert differing == []
+
+
+def built_graphs(settings: Settings) -> dict[str, rdflib.Graph]:
+    build(settings, full=True)
+    return by_graph(GraphStore.open_read_only(settings.data_dir))
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("synthetic")
+    generate(root, 40, seed=7)
+    return root
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_bundled_corpus_builds_like_the_serial_reference(corpus_copy, tmp_path, workers):
+    settings = settings_for(corpus_copy, tmp_path / "data", workers)
+    assert_same_graphs(built_graphs(settings), serial_reference(settings))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_synthetic_corpus_builds_like_the_serial_reference(synthetic, tmp_path, workers):
+    settings = settings_for(synthetic, tmp_path / "data", workers)
+    assert_same_graphs(built_graphs(settings), serial_reference(settings))
+
+
+def test_reported_graph_sizes_match_the_store(synthetic, tmp_path):
+    settings = settings_for(synthetic, tmp_path / "data", 2)
+    result = build(settings, full=True)
+    store = GraphStore.open_read_only(settings.data_dir)
+    sizes: dict[str, int] = defaultdict(int)
+    for quad in store.quads():
+        sizes[quad.graph_name.value] += 1
+    assert result.graphs == dict(sizes)
+
+
+def refer_to_earlier_local(corpus: Path) -> None:
+    """Make article 004 state a fact about an actor only article 001 defines."""
+    notes = corpus / "annotations" / f"{LATER}.yaml"
+    fact = (
+        f"  - {{subject: brett-mcgurk, property: partnerOf, object: {EARLIER_LOCAL}, "
+        'quote: "Iraq\'s prime minister to meet Joe Biden on 26 July"}\n'
+    )
+    notes.write_text(notes.read_text().replace("relations:\n", "relations:\n" + fact, 1))
+
+
+def test_article_naming_another_articles_entity_builds_like_the_reference(corpus_copy, tmp_path):
+    refer_to_earlier_local(corpus_copy)
+    settings = settings_for(corpus_copy, tmp_path / "data", 2)
+    built = built_graphs(settings)
+    assert_same_graphs(built, serial_reference(settings))
+    later = built[f"{settings.BASE_IRI}graph/article/{LATER}"]
+    assert any(EARLIER_LOCAL in str(o) for o in later.objects())
+
+
+def test_id_defined_by_two_articles_names_the_second(corpus_copy, tmp_path):
+    notes = corpus_copy / "annotations" / f"{LATER}.yaml"
+    notes.write_text(notes.read_text().replace("- id: brett-mcgurk", f"- id: {EARLIER_LOCAL}"))
+    with pytest.raises(CorpusError) as caught:
+        build(settings_for(corpus_copy, tmp_path / "data", 2), full=True)
+    errors = [e for e in caught.value.errors if "already defined" in e.message]
+    assert [e.file for e in errors] == [f"annotations/{LATER}.yaml"]
+    assert errors[0].line is not None
