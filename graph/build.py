@@ -147,7 +147,7 @@ def _build_full(
     def fill(store: GraphStore) -> None:
         scan = fill_store(store, prepared, pool, progress)
         result.graphs, result.coverage = scan.graphs, scan.coverage
-        result.report.update(_report(settings, inputs, result))
+        result.report.update(_report(settings, inputs, result), phase_seconds=scan.seconds)
 
     workers = settings.BUILD_WORKERS or worker_count()
     with worker_pool(prepared[0], workers) as pool:

@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import tempfile
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from multiprocessing.pool import Pool
 from pathlib import Path
@@ -62,6 +65,7 @@ from .store import GraphStore
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 16  # articles per task: large enough to amortise the pipe, small enough to balance
+IN_FLIGHT = 8  # tasks handed to the workers and not yet written to the loader
 # What the registry graph may state with an article's IRI as subject (links) or object
 # (located_in, office_of, discrepancies); no other graph but the article's names its IRIs.
 REGISTRY_ABOUT_ARTICLES = {f"<{OWL}sameAs>"} | {
@@ -122,6 +126,7 @@ class Scan:
     times: dict[str, list[tuple[str, TimeSpec]]] = field(default_factory=dict)
     outcomes_with_errors: list[Outcome] = field(default_factory=list)
     pending: list[bytes] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # phase → wall time
     errors: list[AnnotationError] = field(default_factory=list)
 
 
@@ -238,8 +243,15 @@ def _install(shared: Shared) -> None:
     _SHARED = shared
 
 
-def _run_chunk(article_ids: list[str]) -> list[Outcome]:
-    return [process_article(a, _SHARED) for a in article_ids]
+def _run_chunk(task: tuple[Path, list[str]]) -> tuple[Path, list[Outcome]]:
+    """Process some articles; write their N-Quads to a file, return the rest."""
+    path, article_ids = task
+    outcomes = [process_article(a, _SHARED) for a in article_ids]
+    with path.open("wb") as out:
+        for outcome in outcomes:
+            out.write(outcome.nquads)
+            outcome.nquads = b""
+    return path, outcomes
 
 
 def process_article(
@@ -351,33 +363,136 @@ def _local_discrepancies(
 # --- in the parent ----------------------------------------------------------------------
 
 
-def stream(
-    shared: Shared, article_ids: list[str], pool: Pool | None, scan: Scan, progress: Progress | None
-) -> Iterator[bytes]:
-    """Yield the ontology's N-Quads, then each article's, as the workers finish them."""
-    iris = Iris(shared.base)
-    yield ox.serialize(
-        ontology_quads(shared.base, iris.graph("ontology")), format=ox.RdfFormat.N_QUADS
-    )
-    chunks = [article_ids[i : i + CHUNK] for i in range(0, len(article_ids), CHUNK)]
-    done = 0
-    for outcomes in _results(shared, chunks, pool):
-        for outcome in outcomes:
-            _record(outcome, iris, scan)
-            if outcome.pending:
-                scan.pending.append(outcome.pending)
-            if outcome.nquads:
-                yield outcome.nquads
-        done += len(outcomes)
-        if progress:
-            progress("building", done, len(article_ids))
+def load_articles(
+    store: GraphStore,
+    shared: Shared,
+    article_ids: list[str],
+    pool: Pool | None,
+    scan: Scan,
+    progress: Progress | None = None,
+) -> None:
+    """Bulk-load the ontology and every article, in one load fed through a named pipe.
+
+    The loader reads the pipe in Rust, without the GIL; a thread of this process writes the
+    workers' N-Quads files into it (sendfile: the bytes never enter Python) as they come.
+    """
+    with tempfile.TemporaryDirectory(prefix=_scratch_prefix(), dir=_scratch_dir(store)) as temp:
+        folder = Path(temp)
+        fifo = folder / "quads.nq"
+        os.mkfifo(fifo)
+        feeder = Feeder(fifo, folder, shared, article_ids, pool, scan, progress)
+        feeder.start()
+        try:
+            store.bulk_load_file(fifo)
+        except BaseException:
+            feeder.abandon()
+            raise
+        finally:
+            feeder.join()
+        if feeder.failure is not None:
+            raise feeder.failure
 
 
-def _results(shared: Shared, chunks: list[list[str]], pool: Pool | None) -> Iterator[list[Outcome]]:
+def _scratch_prefix() -> str:
+    # named like a staging directory, so a killed build's leftovers are swept the same way
+    return f".building-{os.getpid()}-feed-"
+
+
+def _scratch_dir(store: GraphStore) -> Path | None:
+    return store.path.parent if store.path is not None else None
+
+
+class Feeder(threading.Thread):
+    """Write the ontology, then the workers' N-Quads files in article order, into the pipe."""
+
+    def __init__(
+        self,
+        fifo: Path,
+        folder: Path,
+        shared: Shared,
+        article_ids: list[str],
+        pool: Pool | None,
+        scan: Scan,
+        progress: Progress | None,
+    ):
+        super().__init__(name="newsgraph-feeder", daemon=True)
+        self.fifo, self.folder, self.shared, self.pool = fifo, folder, shared, pool
+        self.article_ids, self.scan, self.progress = article_ids, scan, progress
+        self.gate = threading.BoundedSemaphore(IN_FLIGHT)
+        self.stopped = False
+        self.failure: BaseException | None = None
+
+    def run(self) -> None:
+        """Feed the pipe until every article is written, or something fails."""
+        try:
+            descriptor = os.open(self.fifo, os.O_WRONLY)
+        except OSError as error:
+            self.failure = error
+            return
+        try:
+            self._feed(descriptor)
+        except BaseException as error:  # re-raised by the loading thread
+            self.failure = error
+            self.stopped = True
+        finally:
+            os.close(descriptor)
+            self._release_all()
+
+    def abandon(self) -> None:
+        """Unblock the feeder after the loader failed: open and close the pipe's reading end."""
+        self.stopped = True
+        self._release_all()
+        with suppress(OSError):
+            os.close(os.open(self.fifo, os.O_RDONLY | os.O_NONBLOCK))
+
+    def _feed(self, descriptor: int) -> None:
+        iris = Iris(self.shared.base)
+        ontology = ontology_quads(self.shared.base, iris.graph("ontology"))
+        os.write(descriptor, ox.serialize(ontology, format=ox.RdfFormat.N_QUADS))
+        done = 0
+        for path, outcomes in _results(self.shared, self._tasks(), self.pool):
+            for outcome in outcomes:
+                _record(outcome, iris, self.scan)
+            _send_file(descriptor, path)
+            path.unlink()
+            self.gate.release()
+            done += len(outcomes)
+            if self.progress:
+                self.progress("building", done, len(self.article_ids))
+            if self.stopped:
+                raise RuntimeError("the bulk loader stopped reading")
+
+    def _tasks(self) -> Iterator[tuple[Path, list[str]]]:
+        """Yield chunks of articles, at most IN_FLIGHT ahead of the pipe (bounded memory)."""
+        ids = self.article_ids
+        for index, start in enumerate(range(0, len(ids), CHUNK)):
+            self.gate.acquire()
+            if self.stopped:
+                return
+            yield self.folder / f"{index:08d}.nq", ids[start : start + CHUNK]
+
+    def _release_all(self) -> None:
+        for _ in range(IN_FLIGHT):
+            try:
+                self.gate.release()
+            except ValueError:  # already fully released
+                break
+
+
+def _send_file(descriptor: int, path: Path) -> None:
+    with path.open("rb") as source:
+        size, offset = os.fstat(source.fileno()).st_size, 0
+        while offset < size:
+            offset += os.sendfile(descriptor, source.fileno(), offset, size - offset)
+
+
+def _results(
+    shared: Shared, tasks: Iterator[tuple[Path, list[str]]], pool: Pool | None
+) -> Iterator[tuple[Path, list[Outcome]]]:
     if pool is None:
         _install(shared)
-        return map(_run_chunk, chunks)
-    return pool.imap(_run_chunk, chunks)
+        return map(_run_chunk, tasks)
+    return pool.imap(_run_chunk, tasks)
 
 
 @contextmanager
@@ -392,6 +507,8 @@ def worker_pool(shared: Shared, workers: int) -> Iterator[Pool | None]:
 
 
 def _record(outcome: Outcome, iris: Iris, scan: Scan) -> None:
+    if outcome.pending:
+        scan.pending.append(outcome.pending)
     if outcome.coverage:
         scan.coverage[outcome.article_id] = outcome.coverage
     if outcome.quads:
@@ -499,11 +616,14 @@ def fill_store(
     """Load the whole dataset and its inferences into an empty store; return what it holds."""
     shared, ctx, article_ids = prepared
     scan = Scan()
-    store.bulk_load_nquads(stream(shared, article_ids, pool, scan, progress))
+    clock = Clock(scan.seconds)
+    load_articles(store, shared, article_ids, pool, scan, progress)
+    clock("articles")
     registry, redone, crossed = settle(shared, ctx, scan)
     iris = Iris(shared.base)
     ontology = ontology_quads(shared.base, iris.graph("ontology"))
     store.bulk_load_nquads([ox.serialize(registry, format=ox.RdfFormat.N_QUADS), redone])
+    clock("registry")
     pending = b"".join([*scan.pending, registry_inferences(registry + ontology, shared)])
     registry_iri = iris.graph("registry").value  # workers add discrepancies of their events
     scan.graphs[registry_iri] = count_quads(store, registry_iri)
@@ -511,5 +631,19 @@ def fill_store(
     scan.graphs[inferred_graph(shared.base)] = finish_inference(
         store, shared.base, crossed, pending
     )
+    clock("inference")
     scan.graphs = dict(sorted(scan.graphs.items()))
     return scan
+
+
+class Clock:
+    """Record the seconds each phase of a build took, in order."""
+
+    def __init__(self, seconds: dict[str, float]):
+        self.seconds, self.last = seconds, time.perf_counter()
+
+    def __call__(self, phase: str) -> None:
+        """Close a phase: record the time since the previous one."""
+        now = time.perf_counter()
+        self.seconds[phase] = round(now - self.last, 3)
+        self.last = now

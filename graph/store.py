@@ -17,7 +17,7 @@ import pyoxigraph as ox
 CURRENT = "current"
 STORES = "stores"
 BUILD_REPORT = "build.json"
-LOAD_BATCH_BYTES = 8 << 20  # N-Quads handed to the bulk loader at once
+LOAD_BATCH_BYTES = 256 << 20  # N-Quads handed to the bulk loader at once
 KEEP_BUILDS = 3  # the served store, and older ones that long requests may still read
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -118,6 +118,11 @@ class GraphStore:
     def bulk_load(self, quads: Iterable[ox.Quad]) -> None:
         """Load many quads at once."""
         self._store.bulk_extend(quads)
+
+    def bulk_load_file(self, path: Path) -> None:
+        """Bulk-load an N-Quads file (or named pipe) written from pyoxigraph terms."""
+        # lenient: the N-Quads come from pyoxigraph terms, whose IRIs were checked when made
+        self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS, lenient=True)
 
     def bulk_load_nquads(self, chunks: Iterable[bytes]) -> None:
         """Bulk-load N-Quads from byte chunks (each ending a line), batch by batch as they come.
