@@ -221,11 +221,46 @@ def _group(table: list[Edge]) -> dict[str, tuple[str, ...]]:
     return {source: tuple(targets) for source, targets in grouped.items()}
 
 
-def settle_pending(store: GraphStore, rules: Rules, base_iri: str, pending: bytes) -> int:
-    """Add the pending inferences (N-Triples) no other graph asserts, close transitive links;
-    return the size of the inferred graph."""
-    graph = inferred_graph(base_iri)
-    candidates = ox.parse(pending, format=ox.RdfFormat.N_TRIPLES) if pending else []
-    store.add_unless_asserted(candidates, graph)
-    close_transitive(store, rules, graph)
-    return count_quads(store, graph)
+def close_transitive_in_memory(
+    store: GraphStore, rules: Rules, index: RuleIndex, graph: str
+) -> None:
+    """Close the transitive properties like `close_transitive`, computing the chains in Python.
+
+    The links are few (thousands where the instance data has millions of triples), so they
+    are read once, chained in memory, and the new links and their super-properties and
+    inverses are added unless another graph asserts them; repeated until nothing is new.
+    """
+    if not rules.transitive:
+        return
+    while True:
+        links = read_links(store, rules.transitive)
+        chained = [
+            (a, t, c) for t, pairs in links.items() for a, c in sorted(chain_pairs(pairs) - pairs)
+        ]
+        entailed = {e for a, t, c in chained for e in index.entailed(f"<{a}>", f"<{t}>", f"<{c}>")}
+        lines = [f"<{a}> <{t}> <{c}> .\n" for a, t, c in chained]
+        lines += [f"{s} {p} {o} .\n" for s, p, o in entailed]
+        triples = ox.parse("".join(lines), format=ox.RdfFormat.N_TRIPLES) if lines else []
+        if not store.add_unless_asserted(triples, graph):
+            return
+
+
+def read_links(store: GraphStore, transitive: list[str]) -> dict[str, set[Edge]]:
+    """Read every (a, c) linked by each transitive property, in any graph."""
+    values = " ".join(f"<{t}>" for t in transitive)
+    query = (
+        f"SELECT DISTINCT ?a ?t ?c WHERE {{ VALUES ?t {{ {values} }} "
+        "GRAPH ?g { ?a ?t ?c } FILTER(isIRI(?a) && isIRI(?c)) }"
+    )
+    links: dict[str, set[Edge]] = {t: set() for t in transitive}
+    for row in store.query(query).rows():
+        links[row["t"]].add((row["a"], row["c"]))
+    return links
+
+
+def chain_pairs(pairs: set[Edge]) -> set[Edge]:
+    """Return the transitive closure of a relation given as pairs."""
+    following: dict[str, set[str]] = defaultdict(set)
+    for a, c in pairs:
+        following[a].add(c)
+    return {(a, c) for a in list(following) for c in reachable(following, a)}

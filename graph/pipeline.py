@@ -52,11 +52,11 @@ from .inference import (
     RuleIndex,
     Rules,
     Triple,
+    close_transitive_in_memory,
     count_quads,
     inferred_graph,
     materialise,
     read_rules,
-    settle_pending,
 )
 from .mapping import OWL, ArticleMapper, Iris, discrepancy_triples, link_quads, registry_quads
 from .model import Entity, TimeSpec
@@ -600,11 +600,24 @@ def registry_inferences(quads: list[ox.Quad], shared: Shared) -> bytes:
     return "".join(lines).encode()
 
 
-def finish_inference(store: GraphStore, base: str, crossed: bool, pending: bytes) -> int:
+def finish_inference(
+    store: GraphStore, base: str, crossed: bool, pending: bytes, clock: Clock
+) -> int:
     """Add the checked pending inferences to the inferred graph (or recompute it all)."""
     if crossed:
-        return materialise(store, base)
-    return settle_pending(store, ontology_rules(base), base, pending)
+        count = materialise(store, base)
+        clock("inference (SPARQL)")
+        return count
+    graph = inferred_graph(base)
+    candidates = ox.parse(pending, format=ox.RdfFormat.N_TRIPLES) if pending else []
+    store.add_unless_asserted(candidates, graph)
+    clock("pending inferences")
+    rules = ontology_rules(base)
+    close_transitive_in_memory(store, rules, RuleIndex.of(rules), graph)
+    clock("transitive closure")
+    count = count_quads(store, graph)
+    clock("count")
+    return count
 
 
 def fill_store(
@@ -628,10 +641,10 @@ def fill_store(
     registry_iri = iris.graph("registry").value  # workers add discrepancies of their events
     scan.graphs[registry_iri] = count_quads(store, registry_iri)
     scan.graphs[iris.graph("ontology").value] = len(set(ontology))
+    clock("inference tables")
     scan.graphs[inferred_graph(shared.base)] = finish_inference(
-        store, shared.base, crossed, pending
+        store, shared.base, crossed, pending, clock
     )
-    clock("inference")
     scan.graphs = dict(sorted(scan.graphs.items()))
     return scan
 

@@ -145,15 +145,20 @@ class GraphStore:
         # lenient: the N-Quads come from pyoxigraph terms, whose IRIs were checked when made
         self._store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS, lenient=True)
 
-    def add_unless_asserted(self, triples: Iterable[ox.Triple], graph_iri: str) -> None:
-        """Add the triples to a graph, except those some other graph already holds."""
+    def add_unless_asserted(self, triples: Iterable[ox.Triple], graph_iri: str) -> int:
+        """Add the triples to a graph, except those some other graph holds; return how many."""
         graph = ox.NamedNode(graph_iri)
+        by_key: dict[tuple, set] = {}
+        for t in triples:  # one index scan per (subject, predicate), not one per triple
+            by_key.setdefault((t.subject, t.predicate), set()).add(t.object)
         new = []
-        for t in triples:
-            found = self._store.quads_for_pattern(t.subject, t.predicate, t.object)
-            if all(quad.graph_name == graph for quad in found):
-                new.append(ox.Quad(t.subject, t.predicate, t.object, graph))
+        for (subject, predicate), objects in by_key.items():
+            for quad in self._store.quads_for_pattern(subject, predicate, None):
+                if quad.graph_name != graph:
+                    objects.discard(quad.object)
+            new += [ox.Quad(subject, predicate, o, graph) for o in objects]
         self._store.extend(new)
+        return len(new)
 
     def replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad]) -> None:
         """Replace the content of one named graph."""
