@@ -139,7 +139,13 @@ def test_add_or_remove_needs_an_explicit_corpus(tmp_path):
     assert result.returncode == 2 and "--corpus" in result.stderr
 
 
-KILL_AFTER = [0.3, 0.6, 0.8, 1.0, 1.2, 1.4, 1.7, 2.0]
+KILL_AT = [0.15, 0.3, 0.45, 0.6, 0.7, 0.8, 0.9, 1.5]  # fractions of an unkilled build's time
+
+
+def full_build_process(corpus: Path, data: Path) -> subprocess.Popen:
+    command = [sys.executable, "-m", "newsgraph.cli", "build", "--full"]
+    command += ["--corpus", str(corpus), "--data-dir", str(data)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def test_killed_builds_leave_a_complete_store_served(corpus_copy, tmp_path):
@@ -147,25 +153,14 @@ def test_killed_builds_leave_a_complete_store_served(corpus_copy, tmp_path):
     settings = settings_for(corpus_copy, tmp_path)
     build(settings)
     count = len(GraphStore.open_read_only(tmp_path))
+    started = time.monotonic()
+    assert full_build_process(corpus_copy, tmp_path).wait() == 0
+    duration = time.monotonic() - started
     killed = kept = 0
-    for delay in KILL_AFTER:
+    for fraction in KILL_AT:
         before = current_store_path(tmp_path)
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "newsgraph.cli",
-                "build",
-                "--full",
-                "--corpus",
-                str(corpus_copy),
-                "--data-dir",
-                str(tmp_path),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(delay)
+        process = full_build_process(corpus_copy, tmp_path)
+        time.sleep(duration * fraction)
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
             killed += 1
