@@ -85,10 +85,11 @@ def load_corpus(
     return Corpus(registry, articles, dict(ctx.entities))
 
 
-def _read_documents(paths: CorpusPaths, ctx: Context) -> dict[str, tuple[str, Any]]:
-    texts = {p.stem: p for p in sorted(paths.articles.glob("*.txt"))}
-    notes = {p.stem: p for p in sorted(paths.annotations.glob("*.yaml"))}
-    for missing in sorted(set(notes) - set(texts)):
+def article_ids(paths: CorpusPaths, ctx: Context) -> list[str]:
+    """List the articles that have both a text and annotations; record the unpaired files."""
+    texts = {p.stem for p in paths.articles.glob("*.txt")}
+    notes = {p.stem for p in paths.annotations.glob("*.yaml")}
+    for missing in sorted(notes - texts):
         ctx.file = f"annotations/{missing}.yaml"
         ctx.errors.append(
             AnnotationError(
@@ -98,7 +99,7 @@ def _read_documents(paths: CorpusPaths, ctx: Context) -> dict[str, tuple[str, An
                 "Add the article text or remove the annotation file.",
             )
         )
-    for missing in sorted(set(texts) - set(notes)):
+    for missing in sorted(texts - notes):
         ctx.errors.append(
             AnnotationError(
                 f"articles/{missing}.txt",
@@ -107,11 +108,15 @@ def _read_documents(paths: CorpusPaths, ctx: Context) -> dict[str, tuple[str, An
                 f"Write annotations/{missing}.yaml.",
             )
         )
+    return sorted(texts & notes)
+
+
+def _read_documents(paths: CorpusPaths, ctx: Context) -> dict[str, tuple[str, Any]]:
     documents = {}
-    for article_id in sorted(set(texts) & set(notes)):
-        text = read_article_text(texts[article_id], ctx)
+    for article_id in article_ids(paths, ctx):
+        text = read_article_text(paths.articles / f"{article_id}.txt", ctx)
         ctx.file = f"annotations/{article_id}.yaml"
-        doc = load_document(notes[article_id], ctx)
+        doc = load_document(paths.annotations / f"{article_id}.yaml", ctx)
         if text is not None and doc is not None:
             documents[article_id] = (text, doc)
     return documents

@@ -40,6 +40,7 @@ from newsgraph.ontology.terms import Vocabulary, ontology_quads
 from .checks import Context
 from .corpus import (
     CorpusPaths,
+    article_ids,
     check_coverage,
     check_definitions,
     load_document,
@@ -200,37 +201,13 @@ def prepare(root: Path, vocab: Vocabulary, base: str) -> tuple[Shared, Context, 
         raise CorpusError([error])
     registry = read_registry(paths.registry, ctx)
     rules = RuleIndex.of(ontology_rules(base))
-    return Shared(root, vocab, registry, base, rules), ctx, _article_ids(paths, ctx)
+    return Shared(root, vocab, registry, base, rules), ctx, article_ids(paths, ctx)
 
 
 def ontology_rules(base: str) -> Rules:
     """Return the inference tables of the ontology (the only graph with schema axioms)."""
     ontology = GraphStore.in_memory(ontology_quads(base, Iris(base).graph("ontology")))
     return read_rules(ontology, inferred_graph(base))
-
-
-def _article_ids(paths: CorpusPaths, ctx: Context) -> list[str]:
-    texts = {p.stem for p in paths.articles.glob("*.txt")}
-    notes = {p.stem for p in paths.annotations.glob("*.yaml")}
-    for missing in sorted(notes - texts):
-        ctx.errors.append(
-            AnnotationError(
-                f"annotations/{missing}.yaml",
-                None,
-                f"no article {missing}.txt for these annotations.",
-                "Add the article text or remove the annotation file.",
-            )
-        )
-    for missing in sorted(texts - notes):
-        ctx.errors.append(
-            AnnotationError(
-                f"articles/{missing}.txt",
-                None,
-                "the article has no annotations.",
-                f"Write annotations/{missing}.yaml.",
-            )
-        )
-    return sorted(texts & notes)
 
 
 # --- in the workers ---------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import socket
@@ -13,11 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import rdflib
 import requests
 
 from newsgraph.graph.build import build, load
 from newsgraph.graph.corpus import bundled_corpus
 from newsgraph.graph.model import Corpus
+from newsgraph.graph.store import GraphStore
 from newsgraph.settings import Settings
 
 BASE = "http://127.0.0.1:5000/"
@@ -98,3 +101,14 @@ def _wait_until_up(url: str, process: subprocess.Popen) -> None:
 def endpoint(server: str) -> str:
     """The SPARQL endpoint URL of the live server."""
     return server + "sparql"
+
+
+def graphs_of(source: Path | GraphStore) -> dict[str, rdflib.Graph]:
+    """Return each named graph of a store (or of a data folder's current one) as rdflib."""
+    store = source if isinstance(source, GraphStore) else GraphStore.open_read_only(source)
+    graphs = {}
+    for name in store.named_graphs():
+        buffer = io.BytesIO()
+        store.dump(buffer, "application/n-triples", name)
+        graphs[name] = rdflib.Graph().parse(data=buffer.getvalue(), format="nt")
+    return graphs

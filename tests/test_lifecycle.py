@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 import subprocess
@@ -12,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-import rdflib
 import requests
 from rdflib.compare import isomorphic
 
@@ -21,7 +19,7 @@ from newsgraph.graph.errors import CorpusError
 from newsgraph.graph.store import GraphStore, current_store_path
 from newsgraph.settings import Settings
 
-from .conftest import BASE, running_server
+from .conftest import BASE, graphs_of, running_server
 
 ARTICLE = "000_7b50a4910626d003"
 OTHER = "004_d599a7f96cdcabca"
@@ -29,17 +27,6 @@ OTHER = "004_d599a7f96cdcabca"
 
 def settings_for(corpus: Path, data: Path) -> Settings:
     return Settings.load({"CORPUS_DIR": str(corpus), "DATA_DIR": str(data)})
-
-
-def graphs_of(data: Path) -> dict[str, rdflib.Graph]:
-    """Return each named graph of the current store as an rdflib graph."""
-    store = GraphStore.open_read_only(data)
-    graphs = {}
-    for name in store.named_graphs():
-        buffer = io.BytesIO()
-        store.dump(buffer, "application/n-triples", name)
-        graphs[name] = rdflib.Graph().parse(data=buffer.getvalue(), format="nt")
-    return graphs
 
 
 def same_dataset(left: Path, right: Path) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from pathlib import Path
 
@@ -17,6 +16,8 @@ from newsgraph.graph.store import GraphStore
 from newsgraph.graph.synthetic import generate
 from newsgraph.settings import Settings
 
+from .conftest import graphs_of
+
 LATER = "004_d599a7f96cdcabca"
 EARLIER_LOCAL = "naftali-bennett"  # an actor article 001 defines under entities:
 
@@ -27,21 +28,11 @@ def settings_for(corpus: Path, data: Path, workers: int) -> Settings:
     )
 
 
-def by_graph(store: GraphStore) -> dict[str, rdflib.Graph]:
-    """Return each named graph of a store as an rdflib graph."""
-    graphs = {}
-    for name in store.named_graphs():
-        buffer = io.BytesIO()
-        store.dump(buffer, "application/n-triples", name)
-        graphs[name] = rdflib.Graph().parse(data=buffer.getvalue(), format="nt")
-    return graphs
-
-
 def serial_reference(settings: Settings) -> dict[str, rdflib.Graph]:
     """Build the dataset the reference way: whole corpus in memory, SPARQL inference."""
     store = GraphStore.in_memory(dataset_quads(load(settings), settings.BASE_IRI))
     materialise(store, settings.BASE_IRI)
-    return by_graph(store)
+    return graphs_of(store)
 
 
 def assert_same_graphs(built: dict[str, rdflib.Graph], expected: dict[str, rdflib.Graph]):
@@ -52,7 +43,7 @@ def assert_same_graphs(built: dict[str, rdflib.Graph], expected: dict[str, rdfli
 
 def built_graphs(settings: Settings) -> dict[str, rdflib.Graph]:
     build(settings, full=True)
-    return by_graph(GraphStore.open_read_only(settings.data_dir))
+    return graphs_of(GraphStore.open_read_only(settings.data_dir))
 
 
 @pytest.fixture(scope="module")
