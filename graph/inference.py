@@ -15,6 +15,8 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
+from newsgraph.ontology.terms import reachable
+
 from .store import GraphStore
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -113,18 +115,6 @@ def add_property_moves(moves: dict[State, set[State]], s: str, p: str, o: str) -
             moves[(o, back)].add((s, not back))
         if p == RDF_TYPE and o == OWL + "SymmetricProperty":
             moves[(s, back)].add((s, not back))
-
-
-def reachable(edges: dict[Node, set[Node]], start: Node) -> set[Node]:
-    """Return every node reachable from start in one or more steps."""
-    seen: set[Node] = set()
-    todo = list(edges.get(start, ()))
-    while todo:
-        node = todo.pop()
-        if node not in seen:
-            seen.add(node)
-            todo.extend(edges.get(node, ()))
-    return seen
 
 
 def first_pass(rules: Rules, graph: str) -> list[str]:

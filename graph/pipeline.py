@@ -69,10 +69,7 @@ CHUNK = 16  # articles per task: large enough to amortise the pipe, small enough
 IN_FLIGHT = 8  # tasks handed to the workers and not yet written to the loader
 # What the registry graph may state with an article's IRI as subject (links) or object
 # (located_in, office_of, discrepancies); no other graph but the article's names its IRIs.
-REGISTRY_ABOUT_ARTICLES = {f"<{OWL}sameAs>"} | {
-    f"<{{base}}ontology#{name}>"
-    for name in ("locatedIn", "officeOf", "concerns", "conflictingReport")
-}
+REGISTRY_ABOUT_ARTICLES = ("locatedIn", "officeOf", "concerns", "conflictingReport")
 
 
 @dataclass
@@ -109,12 +106,14 @@ class Shared:
     vocab: Vocabulary
     registry: dict[str, Entity]
     base: str
-    rules: RuleIndex
-    registry_predicates: frozenset[str] = frozenset()
+    tables: Rules
+    rules: RuleIndex = field(init=False)
+    registry_predicates: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        names = {p.replace("{base}", self.base) for p in REGISTRY_ABOUT_ARTICLES}
-        self.registry_predicates = frozenset(names)
+        self.rules = RuleIndex.of(self.tables)
+        names = [f"<{self.base}ontology#{name}>" for name in REGISTRY_ABOUT_ARTICLES]
+        self.registry_predicates = frozenset([f"<{OWL}sameAs>", *names])
 
 
 @dataclass
@@ -200,8 +199,8 @@ def prepare(root: Path, vocab: Vocabulary, base: str) -> tuple[Shared, Context, 
         )
         raise CorpusError([error])
     registry = read_registry(paths.registry, ctx)
-    rules = RuleIndex.of(ontology_rules(base))
-    return Shared(root, vocab, registry, base, rules), ctx, article_ids(paths, ctx)
+    shared = Shared(root, vocab, registry, base, ontology_rules(base))
+    return shared, ctx, article_ids(paths, ctx)
 
 
 def ontology_rules(base: str) -> Rules:
@@ -578,9 +577,10 @@ def registry_inferences(quads: list[ox.Quad], shared: Shared) -> bytes:
 
 
 def finish_inference(
-    store: GraphStore, base: str, crossed: bool, pending: bytes, clock: Clock
+    store: GraphStore, shared: Shared, crossed: bool, pending: bytes, clock: Clock
 ) -> int:
     """Add the checked pending inferences to the inferred graph (or recompute it all)."""
+    base = shared.base
     if crossed:
         count = materialise(store, base)
         clock("inference (SPARQL)")
@@ -589,8 +589,7 @@ def finish_inference(
     candidates = ox.parse(pending, format=ox.RdfFormat.N_TRIPLES) if pending else []
     store.add_unless_asserted(candidates, graph)
     clock("pending inferences")
-    rules = ontology_rules(base)
-    close_transitive_in_memory(store, rules, RuleIndex.of(rules), graph)
+    close_transitive_in_memory(store, shared.tables, shared.rules, graph)
     clock("transitive closure")
     count = count_quads(store, graph)
     clock("count")
@@ -620,7 +619,7 @@ def fill_store(
     scan.graphs[iris.graph("ontology").value] = len(set(ontology))
     clock("inference tables")
     scan.graphs[inferred_graph(shared.base)] = finish_inference(
-        store, shared.base, crossed, pending, clock
+        store, shared, crossed, pending, clock
     )
     scan.graphs = dict(sorted(scan.graphs.items()))
     return scan

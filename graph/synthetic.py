@@ -1242,23 +1242,25 @@ class ArticleWriter:
             object=self.home.country.id,
         )
 
+    def bounded_tenure(
+        self, s: str, words: str, holder: str, office: str, status: str, bound: tuple[str, str]
+    ) -> int:
+        """Add a sentence reporting a tenure and the time (start or end) it names; return its
+        position."""
+        at = self.line(s)[0]
+        node = self.item("tenures", s, at, words, holder=holder, office=office, status=status)
+        key, phrase = bound
+        node[key] = self.sub(phrase, s, at, node)
+        return at
+
     def tenure_since(self) -> None:
         """State since when the foreign minister has been in office."""
         minister = self.home.holders["foreign-minister"]
         since = f"since {month_year(self.day - timedelta(days=self.rng.randint(60, 1500)))}"
         words = f"{minister.label}, who has been {self.home.demonym} foreign minister {since}"
         s = f"{words}, will lead the delegation."
-        at = self.line(s)[0]
-        node = self.item(
-            "tenures",
-            s,
-            at,
-            words,
-            holder=minister.id,
-            office=self.home.offices["foreign-minister"].id,
-            status="current",
-        )
-        node["start"] = self.sub(since, s, at, node)
+        office = self.home.offices["foreign-minister"].id
+        self.bounded_tenure(s, words, minister.id, office, "current", ("start", since))
 
     def former_leader(self) -> None:
         """Quote a former prime minister criticising the visit."""
@@ -1267,17 +1269,8 @@ class ArticleWriter:
         served = f"{former.label}, who served as prime minister {until}"
         criticised = "criticised the visit as premature"
         s = f"{served}, {criticised}."
-        at = self.line(s)[0]
-        node = self.item(
-            "tenures",
-            s,
-            at,
-            served,
-            holder=former.id,
-            office=self.home.offices["prime-minister"].id,
-            status="former",
-        )
-        node["end"] = self.sub(until, s, at, node)
+        office = self.home.offices["prime-minister"].id
+        at = self.bounded_tenure(s, served, former.id, office, "former", ("end", until))
         self.event(
             s,
             at,

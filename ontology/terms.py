@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -74,15 +76,22 @@ class Vocabulary:
         return sorted(i for i, types in self.individuals.items() if types & allowed)
 
     def _closure(self, name: str, classes: bool) -> set[str]:
-        graph = self.superclasses if classes else self.superproperties
-        seen: set[str] = set()
-        todo = list(graph.get(name, ()))
-        while todo:
-            parent = todo.pop()
-            if parent not in seen:
-                seen.add(parent)
-                todo.extend(graph.get(parent, ()))
-        return seen
+        return reachable(self.superclasses if classes else self.superproperties, name)
+
+
+Node = TypeVar("Node")
+
+
+def reachable(edges: Mapping[Node, Iterable[Node]], start: Node) -> set[Node]:
+    """Return every node reachable from start in one or more steps."""
+    seen: set[Node] = set()
+    todo = list(edges.get(start, ()))
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(edges.get(node, ()))
+    return seen
 
 
 @cache
