@@ -4,8 +4,10 @@
 
 For each size: generate a synthetic corpus (cached in the work directory), then per round run
 a full `newsgraph build` into a fresh data directory and `oxigraph load` of the build's own
-quads (dumped to N-Quads once, outside any timing) into a fresh location, one after the other
-(A B A B ...). Each is a subprocess; wall time comes from the clock, peak RSS from wait4().
+quads into a fresh location, one after the other (A B A B ...). The first build of a size
+writes every quad it loads to an N-Quads file (`--record-quads`, timed with that build, so
+it only slows the build down); `oxigraph dump` would do the same but takes hours at 100k.
+Each is a subprocess; wall time comes from the clock, peak RSS from wait4().
 Prints a markdown table and writes every measurement to a JSON file. A size whose predicted
 build time (linear in articles from the previous size) exceeds --max-predicted is not run; its
 row is extrapolated and marked so. `--profile N` instead records one N-article build with
@@ -137,24 +139,19 @@ def corpus(work: Path, articles: int, seed: int) -> tuple[Path, float]:
     return root, seconds
 
 
-def build_once(root: Path, work: Path, name: str) -> tuple[Run, Path]:
-    """Run a full `newsgraph build` into a fresh data directory."""
+def build_once(root: Path, work: Path, name: str, record: Path | None) -> tuple[Run, Path]:
+    """Run a full `newsgraph build` into a fresh data directory, recording its quads if asked."""
     data = work / "runs" / name
     shutil.rmtree(data, ignore_errors=True)
     command = [tool("newsgraph", "install the project: make setup")]
     command += ["build", "--corpus", str(root), "--data-dir", str(data), "--full"]
+    command += ["--record-quads", str(record)] if record else []
     return timed(command, work / "logs" / f"{name}.log"), data
 
 
-def dump(data: Path, target: Path) -> int:
-    """Write the built store's quads to N-Quads with `oxigraph dump`; return how many."""
-    partial = target.with_suffix(".partial.nq")
-    command = [tool("oxigraph", "install it: .venv/bin/pip install oxigraph"), "dump"]
-    command += ["--location", str((data / "current").resolve()), "--file", str(partial)]
-    timed(command, data.parent.parent / "logs" / f"dump-{target.stem}.log")
-    partial.rename(target)
-    with target.open("rb") as quads:  # N-Quads: one quad a line, newlines in literals escaped
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: quads.read(1 << 20), b""))
+def built_quads(data: Path) -> int:
+    """Return how many quads the build's store holds, from its build report."""
+    return json.loads((data / "current" / "build.json").read_text())["quads"]
 
 
 def load_once(quads: Path, work: Path, name: str) -> tuple[Run, Path]:
@@ -176,11 +173,13 @@ def measure(articles: int, rounds: int, seed: int, work: Path, resume: bool) -> 
     if len(row.loads) < len(row.builds):
         row.builds.pop()
     for index in range(len(row.builds) + 1, rounds + 1):
-        run, data = build_once(root, work, f"build-{articles}-{index}")
+        record = None if quads.exists() else quads.with_suffix(".partial.nq")
+        run, data = build_once(root, work, f"build-{articles}-{index}", record)
         row.builds.append(run)
         log(f"{articles}: build {index}/{rounds} {run.seconds:.1f} s, {run.peak_rss_mb:.0f} MB")
-        if not quads.exists():
-            row.quads = dump(data, quads)
+        if record:
+            record.rename(quads)
+            row.quads = built_quads(data)
             row.store_mb = disk_mb((data / "current").resolve())
         shutil.rmtree(data)
         run, location = load_once(quads, work, f"load-{articles}-{index}")

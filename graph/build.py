@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from contextlib import nullcontext
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -121,15 +122,19 @@ def build(
     root: Path | None = None,
     full: bool = False,
     progress: Progress | None = None,
+    record_quads: Path | None = None,
 ) -> BuildResult:
-    """Build the corpus into a new store and switch to it; the served one is never touched."""
+    """Build the corpus into a new store and switch to it; the served one is never touched.
+
+    With `record_quads` (a full build only), every quad loaded is also written to that file.
+    """
     started = time.perf_counter()
     root = root or corpus_dir(settings)
     inputs = fingerprint(root, settings)
     old = _current_report(settings.data_dir)
     plan = plan_build(old.get("inputs") if old else None, inputs, full)
     if plan.full:
-        result = _build_full(settings, root, plan, inputs, progress)
+        result = _build_full(settings, root, plan, inputs, progress, record_quads)
     else:
         result = _build_changes(settings, root, plan, inputs, old, progress)
     result.seconds = time.perf_counter() - started
@@ -137,7 +142,12 @@ def build(
 
 
 def _build_full(
-    settings: Settings, root: Path, plan: Plan, inputs: dict[str, Any], progress: Progress | None
+    settings: Settings,
+    root: Path,
+    plan: Plan,
+    inputs: dict[str, Any],
+    progress: Progress | None,
+    record_quads: Path | None = None,
 ) -> BuildResult:
     """Validate, map and load every article in worker processes, streaming into a new store."""
     prepared = prepare(root, vocabulary(settings.BASE_IRI), settings.BASE_IRI)
@@ -145,7 +155,9 @@ def _build_full(
     result.report = _report(settings, inputs, result)
 
     def fill(store: GraphStore) -> None:
-        scan = fill_store(store, prepared, pool, progress)
+        with record_quads.open("wb", buffering=0) if record_quads else nullcontext() as copy:
+            store.recorder = copy
+            scan = fill_store(store, prepared, pool, progress)
         result.graphs, result.coverage = scan.graphs, scan.coverage
         result.report.update(_report(settings, inputs, result), phase_seconds=scan.seconds)
 

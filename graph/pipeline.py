@@ -31,7 +31,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from multiprocessing.pool import Pool
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph as ox
 
@@ -357,6 +357,7 @@ def load_articles(
         fifo = folder / "quads.nq"
         os.mkfifo(fifo)
         feeder = Feeder(fifo, folder, shared, article_ids, pool, scan, progress)
+        feeder.recorder = store.recorder
         feeder.start()
         try:
             store.bulk_load_file(fifo)
@@ -397,6 +398,7 @@ class Feeder(threading.Thread):
         self.gate = threading.BoundedSemaphore(IN_FLIGHT)
         self.stopped = False
         self.failure: BaseException | None = None
+        self.recorder: IO[bytes] | None = None  # gets a copy of everything fed, if set
 
     def run(self) -> None:
         """Feed the pipe until every article is written, or something fails."""
@@ -424,12 +426,17 @@ class Feeder(threading.Thread):
     def _feed(self, descriptor: int) -> None:
         iris = Iris(self.shared.base)
         ontology = ontology_quads(self.shared.base, iris.graph("ontology"))
-        os.write(descriptor, ox.serialize(ontology, format=ox.RdfFormat.N_QUADS))
+        ontology_nquads = ox.serialize(ontology, format=ox.RdfFormat.N_QUADS)
+        os.write(descriptor, ontology_nquads)
+        if self.recorder is not None:
+            self.recorder.write(ontology_nquads)
         done = 0
         for path, outcomes in _results(self.shared, self._tasks(), self.pool):
             for outcome in outcomes:
                 _record(outcome, iris, self.scan)
             _send_file(descriptor, path)
+            if self.recorder is not None:
+                _send_file(self.recorder.fileno(), path)
             path.unlink()
             self.gate.release()
             done += len(outcomes)

@@ -71,6 +71,7 @@ class GraphStore:
     def __init__(self, store: ox.Store, path: Path | None = None):
         self._store = store
         self.path = path
+        self.recorder: IO[bytes] | None = None  # gets a copy of every quad loaded, if set
 
     @classmethod
     def open_read_only(cls, data_dir: Path) -> GraphStore:
@@ -142,8 +143,15 @@ class GraphStore:
             self._load_batch(batch)
 
     def _load_batch(self, batch: list[bytes]) -> None:
+        data = b"".join(batch)
+        self.record(data)
         # lenient: the N-Quads come from pyoxigraph terms, whose IRIs were checked when made
-        self._store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS, lenient=True)
+        self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
+
+    def record(self, nquads: bytes) -> None:
+        """Copy N-Quads being loaded to the recorder, if there is one."""
+        if self.recorder is not None:
+            self.recorder.write(nquads)
 
     def add_unless_asserted(self, triples: Iterable[ox.Triple], graph_iri: str) -> int:
         """Add the triples to a graph, except those some other graph holds; return how many."""
@@ -157,6 +165,8 @@ class GraphStore:
                 if quad.graph_name != graph:
                     objects.discard(quad.object)
             new += [ox.Quad(subject, predicate, o, graph) for o in objects]
+        if self.recorder is not None:
+            self.record(ox.serialize(new, format=ox.RdfFormat.N_QUADS))
         self._store.extend(new)
         return len(new)
 

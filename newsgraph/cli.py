@@ -53,14 +53,23 @@ data_option = click.option(
 @corpus_option
 @data_option
 @click.option("--full", is_flag=True, help="Rebuild everything, even if only articles changed.")
-def build_command(corpus: str | None, data_dir: str | None, full: bool) -> None:
+@click.option(
+    "--record-quads",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write every quad loaded to this N-Quads file (full builds; for benchmarks).",
+)
+def build_command(
+    corpus: str | None, data_dir: str | None, full: bool, record_quads: Path | None
+) -> None:
     """Validate the corpus, map it to RDF and switch the served store to a new build.
 
     Only changed articles are re-mapped when nothing else changed; the store being served
     is never written to.
     """
     settings = _settings(corpus, data_dir)
-    _run_build(lambda: _build(settings, full))
+    if record_quads and not full:
+        raise click.UsageError("--record-quads records a full build: add --full.")
+    _run_build(lambda: _build(settings, full, record_quads))
 
 
 @cli.command("add")
@@ -102,10 +111,10 @@ def _corpus_settings(corpus: str | None, data_dir: str | None) -> Settings:
     return settings
 
 
-def _build(settings: Settings, full: bool):
+def _build(settings: Settings, full: bool, record_quads: Path | None = None):
     from newsgraph.graph.build import build
 
-    return build(settings, full=full, progress=_progress_reporter())
+    return build(settings, full=full, progress=_progress_reporter(), record_quads=record_quads)
 
 
 def _run_build(action) -> None:

@@ -102,3 +102,23 @@ def test_id_defined_by_two_articles_names_the_second(corpus_copy, tmp_path):
     errors = [e for e in caught.value.errors if "already defined" in e.message]
     assert [e.file for e in errors] == [f"annotations/{LATER}.yaml"]
     assert errors[0].line is not None
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_recorded_quads_load_into_the_same_dataset(synthetic, tmp_path, workers):
+    settings = settings_for(synthetic, tmp_path / "data", workers)
+    record = tmp_path / "quads.nq"
+    build(settings, full=True, record_quads=record)
+    reloaded = GraphStore.in_memory()
+    reloaded.bulk_load_file(record)
+    assert_same_graphs(graphs_of(reloaded), graphs_of(settings.data_dir))
+
+
+def test_recording_needs_a_full_build(built, tmp_path):
+    from click.testing import CliRunner
+
+    from newsgraph.cli import cli
+
+    args = ["build", "--data-dir", built.DATA_DIR, "--record-quads", str(tmp_path / "q.nq")]
+    outcome = CliRunner().invoke(cli, args)
+    assert outcome.exit_code == 2 and "add --full" in outcome.output
