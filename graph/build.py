@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import time
-from contextlib import nullcontext
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
