@@ -35,6 +35,49 @@ class Settings:
     MAX_QUERY_BYTES: int = _setting(
         100_000, "Largest accepted SPARQL request body or query string, in bytes."
     )
+    QUERY_TIMEOUT: float = _setting(
+        30.0,
+        "Seconds a query may run; a query still running then is stopped (its process killed) "
+        "and answered 504.",
+    )
+    QUEUE_TIMEOUT: float = _setting(
+        10.0,
+        "Seconds a query may wait for a free query process; after that it is answered 503.",
+    )
+    QUERY_PROCESSES: int = _setting(
+        2, "Query processes per web worker; each runs one query at a time."
+    )
+    QUERY_MEMORY_MB: int = _setting(
+        4096, "Heap limit of a query process, in MB (0 = none); a query exceeding it fails."
+    )
+    RESULT_LIMIT: int = _setting(
+        100_000,
+        "Most rows (or triples) a query returns (0 = no limit); a cut result carries the "
+        "header X-Result-Truncated.",
+    )
+    SPOOL_MEMORY_BYTES: int = _setting(
+        1 << 20, "Result bytes kept in memory before spooling to a temporary file."
+    )
+    SERVICE_ALLOWLIST: str = _setting(
+        "",
+        "Space-separated endpoint IRIs that SPARQL SERVICE may call; empty = federated query "
+        "refused.",
+    )
+    RATE_LIMIT: str = _setting(
+        "",
+        "Per-client limit on SPARQL requests, in flask-limiter notation (e.g. '60/minute; "
+        "1000/hour'); empty = no limit.",
+    )
+    RATE_LIMIT_STORAGE: str = _setting(
+        "memory://",
+        "Where rate-limit counters live (flask-limiter storage URI); memory:// counts per "
+        "web worker process.",
+    )
+    WRITE_TOKEN: str = _setting(
+        "",
+        "Bearer token for SPARQL Update and the Graph Store Protocol; empty = no write routes. "
+        "Set it in the environment, never in a file in the repository.",
+    )
 
     @classmethod
     def load(cls, overrides: Mapping[str, Any] | None = None) -> Settings:

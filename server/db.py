@@ -12,8 +12,11 @@ from flask import Flask, current_app
 from newsgraph.graph.store import CURRENT, GraphStore, StoreMissing
 from newsgraph.settings import Settings
 
+from .executor import ExecutorPool
+
 _LOCK = threading.Lock()
 _KEY = "newsgraph.store"
+_POOL_KEY = "newsgraph.executors"
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,31 @@ def settings() -> Settings:
     return current_app.extensions["newsgraph.settings"]
 
 
+def current_target(app: Flask | None = None) -> str:
+    """Return the directory of the store switched in now; raise StoreMissing if none."""
+    app = app or current_app._get_current_object()
+    target = os.path.realpath(app.extensions["newsgraph.settings"].data_dir / CURRENT)
+    if not os.path.isdir(target):
+        raise StoreMissing(
+            f"no store has been built in {os.path.dirname(target)}; run `newsgraph build` first"
+        )
+    return target
+
+
+def executors(app: Flask | None = None) -> ExecutorPool:
+    """Return this web worker's pool of query processes, started on first use."""
+    app = app or current_app._get_current_object()
+    pool = app.extensions.get(_POOL_KEY)
+    if pool is None:
+        with _LOCK:
+            pool = app.extensions.get(_POOL_KEY)
+            if pool is None:
+                s: Settings = app.extensions["newsgraph.settings"]
+                pool = ExecutorPool(s.QUERY_PROCESSES, s.SPOOL_MEMORY_BYTES, s.QUERY_MEMORY_MB)
+                app.extensions[_POOL_KEY] = pool
+    return pool
+
+
 def get_store(app: Flask | None = None) -> GraphStore:
     """Return the store `current` points at, reopening it after a new build was switched in.
 
@@ -34,7 +62,7 @@ def get_store(app: Flask | None = None) -> GraphStore:
     store they started on; the next request gets the new one. Nothing is opened at import.
     """
     app = app or current_app._get_current_object()
-    target = os.path.realpath(app.extensions["newsgraph.settings"].data_dir / CURRENT)
+    target = current_target(app)
     opened: _Opened | None = app.extensions.get(_KEY)
     if opened is None or opened.target != target:
         with _LOCK:
@@ -46,8 +74,4 @@ def get_store(app: Flask | None = None) -> GraphStore:
 
 
 def _open(target: str) -> GraphStore:
-    if not os.path.isdir(target):
-        raise StoreMissing(
-            f"no store has been built in {os.path.dirname(target)}; run `newsgraph build` first"
-        )
     return GraphStore.open_build(Path(target))

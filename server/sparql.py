@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from contextlib import suppress
 
 from flask import Blueprint, Response, render_template, request
 
 from newsgraph.graph.store import GRAPH_FORMATS, RESULT_FORMATS
 
 from .conneg import negotiate
-from .db import get_store, settings
+from .db import current_target, executors, get_store, settings
+from .executor import ExecutorDied, Finished, Job, PoolBusy, QueryFailed, QueryTimeout
+from .federation import check_services
 from .problems import Problem
 from .service import service_description
-from .streaming import QueryStream
 
 blueprint = Blueprint("sparql", __name__)
 SOLUTION_TYPES = list(RESULT_FORMATS)
 GRAPH_TYPES = list(GRAPH_FORMATS)
+EXPOSED_HEADERS = "Content-Type, Vary, Server-Timing, X-Result-Limit, X-Result-Truncated"
 TEXT_TYPES = {
     "text/csv",
     "text/tab-separated-values",
@@ -30,7 +32,8 @@ TEXT_TYPES = {
 @blueprint.after_request
 def _cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = "Content-Type, Vary"
+    response.headers["Timing-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
     response.vary.add("Accept")
     return response
 
@@ -114,40 +117,76 @@ def _form_list(name: str) -> list[str]:
 
 
 def _run(query: str, default_graphs: list[str] | None, named_graphs: list[str] | None) -> Response:
-    if len(query.encode("utf-8")) > settings().MAX_QUERY_BYTES:
+    config = settings()
+    if len(query.encode("utf-8")) > config.MAX_QUERY_BYTES:
         raise Problem(
-            413, "Query too large", f"queries are limited to {settings().MAX_QUERY_BYTES:,} bytes."
+            413, "Query too large", f"queries are limited to {config.MAX_QUERY_BYTES:,} bytes."
         )
-    store = get_store()
-    stream = QueryStream(
-        lambda: store.query(query, default_graphs=default_graphs, named_graphs=named_graphs)
+    check_services(query, config.SERVICE_ALLOWLIST)
+    job = Job(
+        current_target(),
+        query,
+        _acceptable(),
+        config.RESULT_LIMIT,
+        default_graphs,
+        named_graphs,
     )
-    try:
-        kind = stream.kind()
-    except SyntaxError as error:
-        raise Problem(400, "Query syntax error", str(error)) from error
-    except ValueError as error:
-        raise Problem(400, "Invalid query", str(error)) from error
-    try:
-        media_type = negotiate(GRAPH_TYPES if kind == "graph" else SOLUTION_TYPES)
-    except Problem:
-        stream.cancel()
-        raise
-    return _respond(stream.chunks(media_type), media_type)
+    return _respond(_execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT), config.RESULT_LIMIT)
 
 
-def _respond(chunks: Iterator[bytes], media_type: str) -> Response:
+def _acceptable() -> dict[str, str]:
+    """Negotiate a media type for each kind of result the query may turn out to give."""
+    chosen = {}
+    for kinds, offered in ((("solutions", "boolean"), SOLUTION_TYPES), (("graph",), GRAPH_TYPES)):
+        with suppress(Problem):
+            media_type = negotiate(offered)
+            chosen.update(dict.fromkeys(kinds, media_type))
+    if not chosen:
+        negotiate(SOLUTION_TYPES)  # raises the 406 problem
+    return chosen
+
+
+def _execute(job: Job, timeout: float, queue_timeout: float) -> Finished:
     try:
-        first = next(chunks, b"")  # errors before the first byte still get a proper status
-    except Exception as error:
-        raise Problem(500, "Query evaluation failed", str(error)) from error
+        return executors().run(job, timeout, queue_timeout)
+    except QueryFailed as failed:
+        p = failed.problem
+        raise Problem(p["status"], p["title"], p["detail"]) from failed
+    except QueryTimeout as error:
+        raise Problem(
+            504,
+            "Query timeout",
+            f"the query did not finish within {timeout:g} s and was stopped; add a LIMIT, "
+            "narrow the patterns, or run it on a dump of the data (see /dumps).",
+        ) from error
+    except PoolBusy as error:
+        raise Problem(
+            503,
+            "Server busy",
+            f"every query process stayed busy for {queue_timeout:g} s; retry later.",
+            {"Retry-After": "10"},
+        ) from error
+    except ExecutorDied as error:
+        raise Problem(
+            500,
+            "Query process failed",
+            "the process running the query ended before finishing it (most often: the query "
+            f"needed more memory than allowed); {error}",
+        ) from error
+
+
+def _respond(finished: Finished, limit: int) -> Response:
+    media_type = finished.media_type
     mimetype = media_type + ("; charset=utf-8" if media_type in TEXT_TYPES else "")
-
-    def body() -> Iterator[bytes]:
-        yield first
-        yield from chunks
-
-    return Response(body(), content_type=mimetype)
+    response = Response(finished.chunks(), content_type=mimetype)
+    response.content_length = finished.size
+    timing = ", ".join(f"{k};dur={1000 * v:.1f}" for k, v in finished.seconds.items())
+    response.headers["Server-Timing"] = timing
+    if limit:
+        response.headers["X-Result-Limit"] = str(limit)
+    if finished.truncated:
+        response.headers["X-Result-Truncated"] = "true"
+    return response
 
 
 def _describe_service() -> Response:

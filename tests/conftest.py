@@ -62,16 +62,29 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(data_dir: str) -> Iterator[str]:
-    """Run `newsgraph serve` (gunicorn) for data_dir on a free loopback port; yield its URL."""
+def running_server(data_dir: str, *options: str, **settings: object) -> Iterator[str]:
+    """Run `newsgraph serve` (gunicorn) for data_dir on a free loopback port; yield its URL.
+
+    `options` go to `newsgraph serve`; `settings` become NEWSGRAPH_* environment variables.
+    """
+    with serving(data_dir, *options, **settings) as (url, _):
+        yield url
+
+
+@contextmanager
+def serving(
+    data_dir: str, *options: str, **settings: object
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Like running_server, yielding the server process too."""
     port = free_port()
     env = {**os.environ, "NEWSGRAPH_DATA_DIR": data_dir}
-    command = [sys.executable, "-m", "newsgraph.cli", "serve", "--port", str(port)]
+    env.update({f"NEWSGRAPH_{name}": str(value) for name, value in settings.items()})
+    command = [sys.executable, "-m", "newsgraph.cli", "serve", "--port", str(port), *options]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_until_up(url, process)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -1,0 +1,68 @@
+"""Refuse SPARQL `SERVICE` (federated query) unless its endpoint is on the allowlist.
+
+pyoxigraph runs `SERVICE <iri>` by calling that host over HTTP, so a public endpoint would
+make requests to any host a client names, loopback and the private network included. The
+query text is scanned token by token (strings, IRIs and comments skipped, so the word inside
+them is not mistaken for the keyword); a service must be named by an absolute IRI on the
+allowlist, never by a variable, a prefixed name or a relative IRI.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .problems import Problem
+
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n\r]*)
+    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+        |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<word>[A-Za-z_][\w\-.]*(?::[\w\-.:%\\]*)?|:[\w\-.:%\\]*)
+    | (?P<var>[?$]\w+)
+    | (?P<space>\s+)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def services(query: str) -> list[str]:
+    """Return what each SERVICE clause names (IRI text, variable or prefixed name)."""
+    tokens = [
+        (m.lastgroup, m.group())
+        for m in _TOKEN.finditer(query)
+        if m.lastgroup not in ("space", "comment")
+    ]
+    named = []
+    for index, (kind, text) in enumerate(tokens):
+        if kind == "word" and text.upper() == "SERVICE":
+            following = [t for _, t in tokens[index + 1 : index + 3]]
+            if following and following[0].upper() == "SILENT":
+                following = following[1:]
+            named.append(following[0] if following else "")
+    return named
+
+
+def check_services(query: str, allowlist: str) -> None:
+    """Raise a 403 problem if the query calls a service not on the allowlist."""
+    allowed = set(allowlist.split())
+    for target in services(query):
+        iri = target[1:-1] if target.startswith("<") and target.endswith(">") else None
+        if iri is not None and iri in allowed:
+            continue
+        raise Problem(403, "Federated query refused", _why(target, iri, allowed))
+
+
+def _why(target: str, iri: str | None, allowed: set[str]) -> str:
+    if not allowed:
+        return (
+            f"SERVICE {target} would make this server call another host; federated query is "
+            "disabled here. Run the query against the other endpoint yourself, or ask the "
+            "operator to list it in NEWSGRAPH_SERVICE_ALLOWLIST."
+        )
+    listed = ", ".join(f"<{a}>" for a in sorted(allowed))
+    if iri is None or not re.match(r"^[A-Za-z][\w+.-]*://", iri):
+        return f"SERVICE {target}: name the endpoint by its full absolute IRI; allowed: {listed}."
+    return f"SERVICE {target} is not on this server's allowlist; allowed: {listed}."
