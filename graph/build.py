@@ -27,6 +27,7 @@ from newsgraph.settings import Settings
 
 from .corpus import CorpusPaths, bundled_corpus, load_corpus
 from .inference import materialise
+from .journal import Journal, data_lock
 from .mapping import Iris, article_graph_quads, corpus_quads, registry_graph_quads
 from .model import Corpus
 from .pipeline import fill_store, prepare, worker_count, worker_pool
@@ -97,6 +98,7 @@ def fingerprint(root: Path, settings: Settings) -> dict[str, Any]:
             p.stem: _digest([p.read_bytes(), _read(paths.annotations / f"{p.stem}.yaml")])
             for p in sorted(paths.articles.glob("*.txt"))
         },
+        "updates": Journal(settings.data_dir).digest(),
     }
 
 
@@ -109,6 +111,8 @@ def plan_build(old: dict[str, Any] | None, new: dict[str, Any], full: bool = Fal
     for key in ("base_iri", "code", "ontology", "registry"):
         if old.get(key) != new[key]:
             return Plan(True, f"the {key.replace('_', ' ')} changed")
+    if new.get("updates"):
+        return Plan(True, "updates made through the endpoint are replayed on a full build")
     before, after = old.get("articles", {}), new["articles"]
     changed = sorted(a for a, digest in after.items() if before.get(a) != digest)
     removed = sorted(set(before) - set(after))
@@ -130,13 +134,14 @@ def build(
     """
     started = time.perf_counter()
     root = root or corpus_dir(settings)
-    inputs = fingerprint(root, settings)
-    old = _current_report(settings.data_dir)
-    plan = plan_build(old.get("inputs") if old else None, inputs, full)
-    if plan.full:
-        result = _build_full(settings, root, plan, inputs, progress, record_quads)
-    else:
-        result = _build_changes(settings, root, plan, inputs, old, progress)
+    with data_lock(settings.data_dir):  # no write through the endpoint may slip in between
+        inputs = fingerprint(root, settings)
+        old = _current_report(settings.data_dir)
+        plan = plan_build(old.get("inputs") if old else None, inputs, full)
+        if plan.full:
+            result = _build_full(settings, root, plan, inputs, progress, record_quads)
+        else:
+            result = _build_changes(settings, root, plan, inputs, old, progress)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -158,6 +163,9 @@ def _build_full(
         with record_quads.open("wb", buffering=0) if record_quads else nullcontext() as copy:
             store.recorder = copy
             scan = fill_store(store, prepared, pool, progress)
+        if updates := Journal(settings.data_dir).texts():
+            replay(store, updates)
+            scan.graphs = graph_counts(store)
         result.graphs, result.coverage = scan.graphs, scan.coverage
         result.report.update(_report(settings, inputs, result), phase_seconds=scan.seconds)
 
@@ -225,6 +233,19 @@ def _then_infer(
         result.report["quads"] = sum(result.graphs.values())
 
     return fill_and_infer
+
+
+def replay(store: GraphStore, updates: list[str]) -> None:
+    """Apply the updates made through the endpoint, in order, on top of the corpus."""
+    for text in updates:
+        store.update(text)
+
+
+def graph_counts(store: GraphStore) -> dict[str, int]:
+    """Count the quads of every named graph in the store."""
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    rows = store.query(query).rows()
+    return dict(sorted((row["g"], int(row["n"])) for row in rows))
 
 
 def _counts(quads: Iterable[ox.Quad]) -> dict[str, int]:

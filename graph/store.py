@@ -181,6 +181,11 @@ class GraphStore:
         options = {"from_graph": ox.NamedNode(graph)} if graph else {}
         self._store.dump(output, GRAPH_FORMATS[media_type], **options)
 
+    def dump_graph(self, output: IO[bytes], media_type: str, graph: str | None) -> None:
+        """Write one named graph, or the default graph when `graph` is None (triple formats)."""
+        source = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+        self._store.dump(output, GRAPH_FORMATS[media_type], from_graph=source)
+
     def named_graphs(self) -> list[str]:
         """List the named graphs of the store."""
         return sorted(g.value for g in self._store.named_graphs())
@@ -234,7 +239,7 @@ def _commit(
         store.flush()
         del store
         (staging / BUILD_REPORT).write_text(json.dumps(report, indent=2))
-        final = stores / f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        final = stores / _store_name()
         staging.rename(final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -242,6 +247,13 @@ def _commit(
     _switch(data_dir, final)
     _prune(stores, final)
     return final
+
+
+def _store_name() -> str:
+    """Name a new store so that names sort in the order stores were made (pruning relies on it)."""
+    now = time.time_ns()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9))
+    return f"{stamp}.{now % 10**9:09d}-{uuid.uuid4().hex[:8]}"
 
 
 def build_report(data_dir: Path) -> dict[str, Any]:

@@ -242,6 +242,10 @@ def query_command(sparql: str | None, path: str | None, fmt: str, data_dir: str 
     _print_result(result, fmt)
 
 
+# client, request line, status, bytes, duration in ms, user agent
+ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, help="Port to listen on.")
@@ -265,6 +269,8 @@ def serve_command(host: str, port: int, workers: int, threads: int, debug: bool)
         str(threads),
         "--access-logfile",
         "-",
+        "--access-logformat",
+        ACCESS_LOG_FORMAT,
         "newsgraph.server:create_app()",
     ]
     os.execvp(sys.executable, [sys.executable, "-m", *argv])

@@ -73,6 +73,9 @@ class Settings:
         "Where rate-limit counters live (flask-limiter storage URI); memory:// counts per "
         "web worker process.",
     )
+    MAX_UPLOAD_BYTES: int = _setting(
+        50 << 20, "Largest accepted body of a write (SPARQL Update or Graph Store Protocol)."
+    )
     WRITE_TOKEN: str = _setting(
         "",
         "Bearer token for SPARQL Update and the Graph Store Protocol; empty = no write routes. "

@@ -22,9 +22,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register(app: Flask) -> None:
-    from . import dumps, home, problems, sparql
+    from . import dumps, home, limits, problems, sparql
 
     problems.register(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(home.blueprint)
     app.register_blueprint(dumps.blueprint)
+    if app.extensions["newsgraph.settings"].WRITE_TOKEN:
+        from . import writes
+
+        app.register_blueprint(writes.blueprint)
+    limits.register(app)

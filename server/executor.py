@@ -31,6 +31,7 @@ from newsgraph.graph.store import GraphStore, QueryResult
 
 CHUNK = 64 * 1024
 DATA, HEAD, ERROR, END = b"D", b"H", b"E", b"Z"
+STORE_REPLACED = "Store replaced"
 PIVOTS = {"solutions": "text/tab-separated-values", "graph": "application/n-triples"}
 LINE_FORMATS = {"solutions": {PIVOTS["solutions"]}, "graph": {PIVOTS["graph"]}}
 
@@ -109,7 +110,11 @@ def serve_jobs(conn: Connection, memory_limit_mb: int) -> None:
 def run_job(job: Job, stores: dict[str, GraphStore], conn: Connection) -> None:
     """Run one job and send its result (or its error) over the connection."""
     try:
-        result = _store(stores, job.store_path).query(
+        store = _store(stores, job.store_path)
+    except OSError as error:
+        return _send_error(conn, 503, STORE_REPLACED, f"{job.store_path}: {error}")
+    try:
+        result = store.query(
             job.query, default_graphs=job.default_graphs, named_graphs=job.named_graphs
         )
     except SyntaxError as error:
@@ -127,6 +132,8 @@ def run_job(job: Job, stores: dict[str, GraphStore], conn: Connection) -> None:
     except MemoryError:
         return _send_error(conn, 507, "Query too large", "the query ran out of memory.")
     except Exception as error:  # evaluation errors surface while serializing
+        if not os.path.isdir(job.store_path):  # pruned after newer builds: the caller retries
+            return _send_error(conn, 503, STORE_REPLACED, str(error))
         return _send_error(conn, 500, "Query evaluation failed", str(error))
     conn.send_bytes(END + json.dumps({"truncated": truncated}).encode())
 

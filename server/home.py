@@ -35,6 +35,12 @@ def index() -> str:
     return render_template("index.html", counts=rows[0] if rows else {}, report=report)
 
 
+@blueprint.get("/livez")
+def live() -> Response:
+    """Say the web worker is up, without touching the store (liveness, and a baseline)."""
+    return Response(b"ok\n", mimetype="text/plain")
+
+
 @blueprint.get("/healthz")
 def health() -> Response:
     """Report whether the store answers a query."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import replace
 
 from flask import Blueprint, Response, render_template, request
 
@@ -10,7 +11,15 @@ from newsgraph.graph.store import GRAPH_FORMATS, RESULT_FORMATS
 
 from .conneg import negotiate
 from .db import current_target, executors, get_store, settings
-from .executor import ExecutorDied, Finished, Job, PoolBusy, QueryFailed, QueryTimeout
+from .executor import (
+    STORE_REPLACED,
+    ExecutorDied,
+    Finished,
+    Job,
+    PoolBusy,
+    QueryFailed,
+    QueryTimeout,
+)
 from .federation import check_services
 from .problems import Problem
 from .service import service_description
@@ -65,24 +74,27 @@ def _query_text() -> str | None:
     content_type = request.mimetype
     if content_type == "application/x-www-form-urlencoded":
         if "update" in request.form:
-            raise Problem(
-                403,
-                "Updates not allowed",
-                "this endpoint is read-only; SPARQL Update is not accepted.",
-            )
+            _refuse_update()
         return _single(request.form.getlist("query"), "form body") or _missing_query()
     if content_type == "application/sparql-query":
         return _direct_body()
     if content_type == "application/sparql-update":
-        raise Problem(
-            403, "Updates not allowed", "this endpoint is read-only; SPARQL Update is not accepted."
-        )
+        _refuse_update()
     raise Problem(
         415,
         "Unsupported Media Type",
         f"POST a query as application/sparql-query or "
         f"application/x-www-form-urlencoded, not {content_type or 'no content type'!r}.",
     )
+
+
+def _refuse_update() -> None:
+    where = (
+        "send updates to /update with the bearer token"
+        if settings().WRITE_TOKEN
+        else "this server accepts no updates"
+    )
+    raise Problem(403, "Updates not allowed", f"the query endpoint is read-only; {where}.")
 
 
 def _single(values: list[str], where: str) -> str | None:
@@ -148,7 +160,15 @@ def _acceptable() -> dict[str, str]:
 
 def _execute(job: Job, timeout: float, queue_timeout: float) -> Finished:
     try:
-        return executors().run(job, timeout, queue_timeout)
+        try:
+            return executors().run(job, timeout, queue_timeout)
+        except QueryFailed as failed:
+            if failed.problem["title"] != STORE_REPLACED:
+                raise
+            # builds switched in newer stores and pruned this one meanwhile: once more, on now's
+            return executors().run(
+                replace(job, store_path=current_target()), timeout, queue_timeout
+            )
     except QueryFailed as failed:
         p = failed.problem
         raise Problem(p["status"], p["title"], p["detail"]) from failed

@@ -1,0 +1,347 @@
+"""Benchmark our SPARQL endpoint against `oxigraph serve` and rdflib-endpoint with wrk.
+
+    .venv/bin/python bench/endpoint_benchmark.py --data-dir data --duration 10
+
+Serves the same store (the one `current` points at in --data-dir) with: our app under
+gunicorn (`newsgraph serve`), `oxigraph serve-read-only` (PyPI `oxigraph`, union default
+graph, as ours), and, unless --no-rdflib, rdflib-endpoint (PyPI) over a dump of the same
+quads. Each server is pinned to the same CPU (taskset), wrk to another. For each server and
+workload (the saved-query mix, a point lookup, an aggregate; and for our app its /livez
+route as the web stack's own baseline) wrk runs for --duration seconds after a warm-up, and
+req/s, p50/p99 latency and non-2xx counts are recorded. Then a bounded load test (64
+connections, --load-seconds) on our endpoint counts errors, and a 1M-row SELECT is streamed
+while our server's peak RSS is sampled. Prints markdown tables; writes JSON to --json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import requests
+
+BIN = Path(sys.executable).parent
+ARGS = argparse.Namespace()  # the command line, set by main()
+ACCEPT = "application/sparql-results+json"
+POINT = "SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}"
+AGGREGATE = "SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type ORDER BY DESC(?n)"
+MILLION = "SELECT ?a ?b WHERE { ?a a ?x . ?b a ?y } LIMIT 1000000"
+LUA = """
+local paths, counter = {}, 0
+init = function(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+end
+request = function()
+  counter = counter % #paths + 1
+  return wrk.format("GET", paths[counter], {["Accept"] = "%s"})
+end
+"""
+
+
+@dataclass
+class Result:
+    """What wrk measured for one server and workload."""
+
+    server: str
+    workload: str
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    non_2xx: int
+    socket_errors: int
+
+
+def log(message: str) -> None:
+    """Print a progress line to stderr."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    """Return a free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 600) -> None:
+    """Wait until a GET on url answers, or the server exits."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"server exited while starting: {' '.join(process.args)}")
+        try:
+            requests.get(url, timeout=5)
+            return
+        except requests.RequestException:
+            time.sleep(0.5)
+    sys.exit(f"server did not come up: {url}")
+
+
+@contextmanager
+def server(
+    command: list[str], probe: str, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen]:
+    """Run a server pinned to the server CPUs until the block ends."""
+    log(" ".join(command))
+    process = subprocess.Popen(
+        ["taskset", "-c", ARGS.server_cpus, *command],
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_until_up(probe, process)
+        yield process
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(30)
+
+
+def wrk(name: str, workload: str, urls: list[str], seconds: float, connections: int) -> Result:
+    """Run wrk over the URLs (round robin) and parse its report."""
+    folder = Path(tempfile.mkdtemp(prefix="newsgraph-wrk-"))
+    paths = [urllib.parse.urlsplit(u) for u in urls]
+    (folder / "paths.txt").write_text("\n".join(f"{p.path}?{p.query}" for p in paths) + "\n")
+    (folder / "mix.lua").write_text(LUA % ACCEPT)
+    base = f"{paths[0].scheme}://{paths[0].netloc}"
+    command = ["taskset", "-c", ARGS.client_cpus, "wrk", "--latency", "-t", "1"]
+    command += ["-c", str(connections), "-d", f"{seconds}s", "--timeout", "60s"]
+    command += ["-s", str(folder / "mix.lua"), base, "--", str(folder / "paths.txt")]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    shutil.rmtree(folder)
+    result = parse_wrk(name, workload, output)
+    log(
+        f"{name} {workload}: {result.requests_per_s:.1f} req/s, p50 {result.p50_ms:.1f} ms, "
+        f"p99 {result.p99_ms:.1f} ms, non-2xx {result.non_2xx}"
+    )
+    return result
+
+
+def parse_wrk(name: str, workload: str, output: str) -> Result:
+    """Read req/s, latency percentiles and errors from wrk's report."""
+
+    def ms(label: str) -> float:
+        match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+        value, unit = float(match[1]), match[2]
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return Result(
+        server=name,
+        workload=workload,
+        requests_per_s=float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        p50_ms=ms("50"),
+        p99_ms=ms("99"),
+        requests=int(re.search(r"(\d+) requests in", output)[1]),
+        non_2xx=int(non_2xx[1]) if non_2xx else 0,
+        socket_errors=sum(map(int, errors.groups())) if errors else 0,
+    )
+
+
+def query_url(endpoint: str, query: str) -> str:
+    """Return a GET URL for a query."""
+    return f"{endpoint}?{urllib.parse.urlencode({'query': query})}"
+
+
+def workloads(endpoint: str, queries: list[str], point_iri: str) -> dict[str, list[str]]:
+    """Return the URLs of each workload for one endpoint."""
+    return {
+        "saved-query mix": [query_url(endpoint, q) for q in queries],
+        "point lookup": [query_url(endpoint, POINT.format(iri=point_iri))],
+        "aggregate": [query_url(endpoint, AGGREGATE)],
+    }
+
+
+def check_same_answers(endpoints: dict[str, str], queries: list[str]) -> None:
+    """Make sure every server gives the same number of rows for every query."""
+    for query in queries:
+        counts = {}
+        for name, endpoint in endpoints.items():
+            answer = requests.get(endpoint, params={"query": query}, headers={"Accept": ACCEPT})
+            answer.raise_for_status()
+            body = answer.json()
+            counts[name] = len(body["results"]["bindings"]) if "results" in body else body
+        if len({json.dumps(c) for c in counts.values()}) != 1:
+            sys.exit(f"servers disagree on {query[:80]!r}: {counts}")
+
+
+def measure_servers(store: Path, data_dir: Path, queries: list[str], point: str) -> list[Result]:
+    """Run every workload against every server, one server at a time."""
+    results: list[Result] = []
+    ours, oxi = free_port(), free_port()
+    ours_url, oxi_url = f"http://127.0.0.1:{ours}/sparql", f"http://127.0.0.1:{oxi}/query"
+    newsgraph = [str(BIN / "newsgraph"), "serve", "--port", str(ours)]
+    newsgraph += ["--workers", str(ARGS.workers), "--threads", str(ARGS.threads)]
+    env = {"NEWSGRAPH_DATA_DIR": str(data_dir), "NEWSGRAPH_RESULT_LIMIT": "0"}
+    env["NEWSGRAPH_QUERY_PROCESSES"] = str(ARGS.query_processes)
+    oxigraph = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(store)]
+    oxigraph += ["--bind", f"127.0.0.1:{oxi}", "--union-default-graph"]
+    with server(newsgraph, ours_url, env), server(oxigraph, oxi_url):
+        check_same_answers({"newsgraph": ours_url, "oxigraph": oxi_url}, queries)
+    servers = [("newsgraph", newsgraph, ours_url, env), ("oxigraph serve", oxigraph, oxi_url, {})]
+    for name, command, endpoint, environment in servers:
+        runs = workloads(endpoint, queries, point)
+        if name == "newsgraph":
+            runs["hello world (/livez)"] = [endpoint.replace("/sparql", "/livez")]
+        with server(command, endpoint, environment):
+            for workload, urls in runs.items():
+                wrk(name, workload, urls, 2, ARGS.connections)  # warm-up
+                results.append(wrk(name, workload, urls, ARGS.duration, ARGS.connections))
+            if name == "newsgraph":
+                mix = runs["saved-query mix"]
+                results.append(wrk(name, "load test, 64 connections", mix, ARGS.load_seconds, 64))
+    return results
+
+
+def measure_rdflib(store: Path, queries: list[str], point: str) -> list[Result]:
+    """Serve a dump of the store with rdflib-endpoint and run the same workloads."""
+    import pyoxigraph as ox
+
+    folder = Path(tempfile.mkdtemp(prefix="newsgraph-rdflib-"))
+    dump = folder / "data.nq"
+    ox.Store.read_only(str(store)).dump(str(dump), ox.RdfFormat.N_QUADS)
+    port = free_port()
+    endpoint = f"http://127.0.0.1:{port}/"
+    command = [str(BIN / "rdflib-endpoint"), "serve", str(dump), "--host", "127.0.0.1"]
+    command += ["--port", str(port)]
+    results = []
+    try:
+        with server(command, endpoint):
+            for workload, urls in workloads(endpoint, queries, point).items():
+                run = wrk("rdflib-endpoint", workload, urls, ARGS.duration, ARGS.connections)
+                results.append(run)
+    finally:
+        shutil.rmtree(folder)
+    return results
+
+
+def stream_million(data_dir: Path) -> dict[str, float]:
+    """Stream a 1M-row SELECT from our server; return its time and the server's peak RSS."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/sparql"
+    command = [str(BIN / "newsgraph"), "serve", "--port", str(port), "--workers", "1"]
+    env = {"NEWSGRAPH_DATA_DIR": str(data_dir), "NEWSGRAPH_RESULT_LIMIT": "0"}
+    with server(command, url, env) as process:
+        pid, peak, done = process.pid, [0.0], threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                peak[0] = max(peak[0], tree_rss_mb(pid))
+                time.sleep(0.1)
+
+        sampler = threading.Thread(target=sample)
+        idle = tree_rss_mb(pid)
+        sampler.start()
+        started = time.perf_counter()
+        headers = {"Accept": "text/tab-separated-values"}
+        params = {"query": MILLION}
+        with requests.get(url, params=params, headers=headers, stream=True) as response:
+            lines = sum(chunk.count(b"\n") for chunk in response.iter_content(1 << 16))
+        seconds = time.perf_counter() - started
+        done.set()
+        sampler.join()
+    return {"rows": lines - 1, "seconds": seconds, "idle_rss_mb": idle, "peak_rss_mb": peak[0]}
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Return the resident memory of a process and all its descendants, in MB."""
+    total, queue = 0, [pid]
+    while queue:
+        current = queue.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+)", status)[1])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                queue += map(int, (task / "children").read_text().split())
+        except (FileNotFoundError, TypeError, ProcessLookupError):
+            continue
+    return total / 1024
+
+
+def main() -> None:
+    """Parse the command line, run the benchmark, print and save the results."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", type=Path, default=Path("data"))
+    parser.add_argument("--label", default="bundled corpus")
+    parser.add_argument("--duration", type=float, default=10, help="seconds per wrk run")
+    parser.add_argument("--load-seconds", type=float, default=30, help="load test length")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="our gunicorn workers")
+    parser.add_argument("--threads", type=int, default=8, help="our threads per worker")
+    parser.add_argument("--query-processes", type=int, default=2)
+    parser.add_argument("--server-cpus", default="0", help="CPUs every server is pinned to")
+    parser.add_argument("--client-cpus", default="1", help="CPUs wrk is pinned to")
+    parser.add_argument("--no-rdflib", action="store_true", help="skip rdflib-endpoint")
+    default_json = Path(tempfile.gettempdir()) / "endpoint-benchmark.json"
+    parser.add_argument("--json", type=Path, default=default_json, help="results file")
+    parser.parse_args(namespace=ARGS)
+    from newsgraph.queries.catalog import load_queries
+
+    store = (ARGS.data_dir / "current").resolve()
+    queries = [q.text for q in load_queries()]
+    point = pick_point(ARGS.data_dir)
+    results = measure_servers(store, ARGS.data_dir, queries, point)
+    if not ARGS.no_rdflib:
+        results += measure_rdflib(store, queries, point)
+    million = stream_million(ARGS.data_dir)
+    report = {
+        "label": ARGS.label,
+        "args": {k: str(v) for k, v in vars(ARGS).items()},
+        "results": [asdict(r) for r in results],
+        "million_rows": million,
+    }
+    ARGS.json.write_text(json.dumps(report, indent=2))
+    print(table(results))
+    print(f"\n1M-row SELECT (TSV): {million}")
+    log(f"wrote {ARGS.json}")
+
+
+def pick_point(data_dir: Path) -> str:
+    """Return an IRI with a few dozen triples to look up (an actor of the registry)."""
+    from newsgraph.graph.store import GraphStore
+
+    query = (
+        "SELECT ?s WHERE { GRAPH ?g { ?s a ?t } FILTER(CONTAINS(STR(?s), '/id/actor/')) } LIMIT 1"
+    )
+    rows = list(GraphStore.open_read_only(data_dir).query(query).rows())
+    return rows[0]["s"]
+
+
+def table(results: list[Result]) -> str:
+    """Return the results as markdown, with each workload's ratio to oxigraph serve."""
+    baseline = {r.workload: r.requests_per_s for r in results if r.server == "oxigraph serve"}
+    lines = [
+        "| server | workload | req/s | p50 ms | p99 ms | non-2xx | vs oxigraph serve |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        ratio = r.requests_per_s / baseline[r.workload] if r.workload in baseline else None
+        lines.append(
+            f"| {r.server} | {r.workload} | {r.requests_per_s:,.1f} | {r.p50_ms:.1f} | "
+            f"{r.p99_ms:.1f} | {r.non_2xx + r.socket_errors} | "
+            f"{f'{ratio:.2f}x' if ratio else ''} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
