@@ -47,7 +47,7 @@ init = function(args)
 end
 request = function()
   counter = counter % #paths + 1
-  return wrk.format("GET", paths[counter], {["Accept"] = "%s"})
+  return wrk.format("GET", paths[counter], {["Accept"] = "ACCEPT"})
 end
 """
 
@@ -118,10 +118,10 @@ def wrk(name: str, workload: str, urls: list[str], seconds: float, connections: 
     folder = Path(tempfile.mkdtemp(prefix="newsgraph-wrk-"))
     paths = [urllib.parse.urlsplit(u) for u in urls]
     (folder / "paths.txt").write_text("\n".join(f"{p.path}?{p.query}" for p in paths) + "\n")
-    (folder / "mix.lua").write_text(LUA % ACCEPT)
+    (folder / "mix.lua").write_text(LUA.replace("ACCEPT", ACCEPT))
     base = f"{paths[0].scheme}://{paths[0].netloc}"
     command = ["taskset", "-c", ARGS.client_cpus, "wrk", "--latency", "-t", "1"]
-    command += ["-c", str(connections), "-d", f"{seconds}s", "--timeout", "60s"]
+    command += ["-c", str(connections), "-d", f"{round(seconds)}s", "--timeout", "60s"]
     command += ["-s", str(folder / "mix.lua"), base, "--", str(folder / "paths.txt")]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     shutil.rmtree(folder)
@@ -220,7 +220,7 @@ def measure_rdflib(store: Path, queries: list[str], point: str) -> list[Result]:
     dump = folder / "data.nq"
     ox.Store.read_only(str(store)).dump(str(dump), ox.RdfFormat.N_QUADS)
     port = free_port()
-    endpoint = f"http://127.0.0.1:{port}/"
+    endpoint = f"http://127.0.0.1:{port}/sparql"
     command = [str(BIN / "rdflib-endpoint"), "serve", str(dump), "--host", "127.0.0.1"]
     command += ["--port", str(port)]
     results = []

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import multiprocessing
 import os
 import resource
+import select
 import signal
 import tempfile
 import threading
@@ -30,7 +32,7 @@ import pyoxigraph as ox
 from newsgraph.graph.store import GraphStore, QueryResult
 
 CHUNK = 64 * 1024
-DATA, HEAD, ERROR, END = b"D", b"H", b"E", b"Z"
+DATA, HEAD, ERROR, END, WHOLE = b"D", b"H", b"E", b"Z", b"W"
 STORE_REPLACED = "Store replaced"
 PIVOTS = {"solutions": "text/tab-separated-values", "graph": "application/n-triples"}
 LINE_FORMATS = {"solutions": {PIVOTS["solutions"]}, "graph": {PIVOTS["graph"]}}
@@ -54,13 +56,16 @@ class Finished:
 
     kind: str
     media_type: str
-    body: IO[bytes]
+    body: IO[bytes] | bytes  # bytes when small enough to have come in one message
     size: int
     truncated: bool
     seconds: dict[str, float] = field(default_factory=dict)
 
     def chunks(self) -> Iterator[bytes]:
         """Yield the spooled body, then release it."""
+        if isinstance(self.body, bytes):
+            yield self.body
+            return
         try:
             self.body.seek(0)
             while block := self.body.read(CHUNK):
@@ -124,8 +129,8 @@ def run_job(job: Job, stores: dict[str, GraphStore], conn: Connection) -> None:
     media_type = job.media_types.get(result.kind)
     if media_type is None:
         return _send_error(conn, 406, "Not Acceptable", _unacceptable(result.kind))
-    conn.send_bytes(HEAD + json.dumps({"kind": result.kind, "media_type": media_type}).encode())
-    writer = io.BufferedWriter(_ChunkSender(conn), buffer_size=CHUNK)
+    output = _Output(conn, {"kind": result.kind, "media_type": media_type})
+    writer = io.BufferedWriter(output, buffer_size=CHUNK)
     try:
         truncated = write_result(result, media_type, job.limit, writer)
         writer.flush()
@@ -135,7 +140,7 @@ def run_job(job: Job, stores: dict[str, GraphStore], conn: Connection) -> None:
         if not os.path.isdir(job.store_path):  # pruned after newer builds: the caller retries
             return _send_error(conn, 503, STORE_REPLACED, str(error))
         return _send_error(conn, 500, "Query evaluation failed", str(error))
-    conn.send_bytes(END + json.dumps({"truncated": truncated}).encode())
+    output.finish(truncated)
 
 
 def _store(stores: dict[str, GraphStore], path: str) -> GraphStore:
@@ -237,21 +242,46 @@ class _LineLimit(io.RawIOBase):
         return len(data)
 
 
-class _ChunkSender(io.RawIOBase):
-    """A binary stream sending each write as a data message."""
+class _Output(io.RawIOBase):
+    """The result's bytes, sent as one message if small, else as a head and data chunks.
 
-    def __init__(self, conn: Connection):
-        self.conn = conn
+    Most answers are small: one message (tag, head, body) saves the web worker two waits.
+    """
+
+    def __init__(self, conn: Connection, head: dict[str, Any]):
+        self.conn, self.head = conn, head
+        self.buffer: bytearray | None = bytearray()  # None once streaming
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: Any) -> int:
-        self.conn.send_bytes(DATA + bytes(data))
+        if self.buffer is None:
+            self.conn.send_bytes(DATA + bytes(data))
+        else:
+            self.buffer += data
+            if len(self.buffer) > CHUNK:
+                self.conn.send_bytes(HEAD + json.dumps(self.head).encode())
+                self.conn.send_bytes(DATA + bytes(self.buffer))
+                self.buffer = None
         return len(data)
+
+    def finish(self, truncated: bool) -> None:
+        """Send the end of the result: the whole of it, if it was small."""
+        if self.buffer is None:
+            self.conn.send_bytes(END + json.dumps({"truncated": truncated}).encode())
+            return
+        head = json.dumps({**self.head, "truncated": truncated}).encode()
+        self.conn.send_bytes(WHOLE + head + b"\n" + self.buffer)
 
 
 # --- the web worker's side ---------------------------------------------------------------
+
+
+def _whole(message: bytes) -> Finished:
+    head, _, body = message.partition(b"\n")
+    meta = json.loads(head)
+    return Finished(meta["kind"], meta["media_type"], body, len(body), meta["truncated"])
 
 
 class Executor:
@@ -264,6 +294,12 @@ class Executor:
         )
         self.process.start()
         child.close()
+        self._poller = select.poll()  # cheaper than Connection.poll, which builds a selector
+        self._poller.register(self.conn.fileno(), select.POLLIN)
+
+    def readable(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for a message (or the end of the connection)."""
+        return bool(self._poller.poll(max(1, math.ceil(timeout * 1000))))
 
     def kill(self) -> None:
         """Stop the process at once, whatever it is doing."""
@@ -315,9 +351,15 @@ class ExecutorPool:
 
     def _exchange(self, executor: Executor, job: Job, deadline: float) -> Finished | QueryFailed:
         executor.conn.send(job)
+        message = self._receive(executor, deadline)
+        tag, body = message[:1], memoryview(message)[1:]
+        if tag == WHOLE:
+            return _whole(bytes(body))
+        if tag == ERROR:
+            return QueryFailed(json.loads(bytes(body)))
+        head = json.loads(bytes(body))  # a large result: chunks follow, spooled until the end
         # closed on every path below, or handed to Finished, which closes it once sent
         spool = tempfile.SpooledTemporaryFile(max_size=self.spool_bytes)  # noqa: SIM115
-        head: dict[str, str] = {}
         size = 0
         try:
             while True:
@@ -325,8 +367,6 @@ class ExecutorPool:
                 tag, body = message[:1], memoryview(message)[1:]
                 if tag == DATA:
                     size += spool.write(body)
-                elif tag == HEAD:
-                    head = json.loads(bytes(body))
                 elif tag == ERROR:
                     spool.close()
                     return QueryFailed(json.loads(bytes(body)))
@@ -340,7 +380,7 @@ class ExecutorPool:
     @staticmethod
     def _receive(executor: Executor, deadline: float) -> bytes:
         remaining = deadline - time.monotonic()
-        if remaining <= 0 or not executor.conn.poll(remaining):
+        if remaining <= 0 or not executor.readable(remaining):
             raise QueryTimeout()
         try:
             return executor.conn.recv_bytes()

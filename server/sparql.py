@@ -198,7 +198,8 @@ def _execute(job: Job, timeout: float, queue_timeout: float) -> Finished:
 def _respond(finished: Finished, limit: int) -> Response:
     media_type = finished.media_type
     mimetype = media_type + ("; charset=utf-8" if media_type in TEXT_TYPES else "")
-    response = Response(finished.chunks(), content_type=mimetype)
+    body = finished.body if isinstance(finished.body, bytes) else finished.chunks()
+    response = Response(body, content_type=mimetype)
     response.content_length = finished.size
     timing = ", ".join(f"{k};dur={1000 * v:.1f}" for k, v in finished.seconds.items())
     response.headers["Server-Timing"] = timing
