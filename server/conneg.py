@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from .problems import Problem
 
@@ -38,11 +42,7 @@ def negotiate(offered: list[str]) -> str:
     forced = request.values.get("format")
     if forced:
         return _forced(forced, offered)
-    accept = request.accept_mimetypes
-    if not accept:
-        return offered[0]
-    candidates = offered + [alias for alias, real in EQUIVALENTS.items() if real in offered]
-    best = accept.best_match(candidates)
+    best = _best(request.headers.get("Accept", ""), tuple(offered))
     if best is None:
         raise Problem(
             406,
@@ -50,7 +50,18 @@ def negotiate(offered: list[str]) -> str:
             f"none of the requested media types can be produced; "
             f"available: {', '.join(offered)} (or use ?format=).",
         )
-    return EQUIVALENTS.get(best, best)
+    return best
+
+
+@lru_cache(maxsize=512)
+def _best(accept_header: str, offered: tuple[str, ...]) -> str | None:
+    # clients send few distinct Accept headers, and parsing one costs more than the query
+    accept = parse_accept_header(accept_header, MIMEAccept)
+    if not accept:
+        return offered[0]
+    candidates = [*offered, *(alias for alias, real in EQUIVALENTS.items() if real in offered)]
+    best = accept.best_match(candidates)
+    return EQUIVALENTS.get(best, best) if best is not None else None
 
 
 def _forced(name: str, offered: list[str]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -33,12 +34,23 @@ def settings() -> Settings:
 def current_target(app: Flask | None = None) -> str:
     """Return the directory of the store switched in now; raise StoreMissing if none."""
     app = app or current_app._get_current_object()
-    target = os.path.realpath(app.extensions["newsgraph.settings"].data_dir / CURRENT)
-    if not os.path.isdir(target):
+    pointer = _pointer(app.extensions["newsgraph.settings"].DATA_DIR)
+    try:  # one readlink per request, not realpath's lstat of every component
+        return _resolve(pointer, os.readlink(pointer))
+    except FileNotFoundError:
         raise StoreMissing(
-            f"no store has been built in {os.path.dirname(target)}; run `newsgraph build` first"
-        )
-    return target
+            f"no store has been built in {os.path.dirname(pointer)}; run `newsgraph build` first"
+        ) from None
+
+
+@lru_cache(maxsize=8)
+def _pointer(data_dir: str) -> str:
+    return os.path.join(os.path.abspath(data_dir), CURRENT)
+
+
+@lru_cache(maxsize=64)
+def _resolve(pointer: str, link: str) -> str:
+    return os.path.normpath(os.path.join(os.path.dirname(pointer), link))
 
 
 def executors(app: Flask | None = None) -> ExecutorPool:

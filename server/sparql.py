@@ -40,10 +40,11 @@ TEXT_TYPES = {
 
 @blueprint.after_request
 def _cors(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Timing-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
-    response.vary.add("Accept")
+    headers = response.headers
+    headers["Access-Control-Allow-Origin"] = "*"
+    headers["Timing-Allow-Origin"] = "*"
+    headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    headers["Vary"] = "Accept" if "Vary" not in headers else headers["Vary"] + ", Accept"
     return response
 
 
