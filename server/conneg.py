@@ -73,3 +73,60 @@ def _forced(name: str, offered: list[str]) -> str:
             f"format {name!r} is not available for this result; use one of: {', '.join(offered)}.",
         )
     return media_type
+
+
+@lru_cache(maxsize=512)
+def _accept_entries(accept_header: str) -> tuple[tuple[str, float, int], ...]:
+    entries = []
+    for position, part in enumerate(accept_header.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        if not fields[0]:
+            continue
+        q = 1.0
+        for field in fields[1:]:
+            name, _, value = field.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        entries.append((fields[0].lower(), q, position))
+    return tuple(entries)
+
+
+def client_order_best(accept_header: str, offered: list[str]) -> str | None:
+    """Pick an offered type by q-value; ties go to the type the client listed first.
+
+    rdflib sends every RDF type it parses, unweighted, so its own order is its preference;
+    with no Accept header (or only wildcards) the first offered type wins.
+    """
+    entries = _accept_entries(accept_header) or (("*/*", 1.0, 0),)
+    best, best_key = None, None
+    for rank, media_type in enumerate(offered):
+        names = [media_type] + [alias for alias, real in EQUIVALENTS.items() if real == media_type]
+        for name in names:
+            # the most specific range that matches decides the q-value (RFC 9110, 12.5.1)
+            matching = [
+                (specificity, -position, q)
+                for pattern, q, position in entries
+                if (specificity := _matches(pattern, name)) is not None
+            ]
+            if not matching:
+                continue
+            specificity, negative_position, q = max(matching)
+            key = (q, negative_position, specificity, -rank)
+            if q > 0 and (best_key is None or key > best_key):
+                best, best_key = media_type, key
+    return best
+
+
+def _matches(pattern: str, media_type: str) -> int | None:
+    """Return how specifically a pattern matches (2 exact, 1 type/*, 0 */*), or None."""
+    if pattern == media_type:
+        return 2
+    kind = media_type.split("/")[0]
+    if pattern == f"{kind}/*":
+        return 1
+    if pattern == "*/*":
+        return 0
+    return None

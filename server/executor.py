@@ -48,6 +48,14 @@ class Job:
     limit: int  # most rows or triples returned; 0 = no limit
     default_graphs: list[str] | None = None
     named_graphs: list[str] | None = None
+    substitutions: dict[str, str] | None = None  # variable -> IRI, bound (never pasted)
+    literals: dict[str, str] | None = None  # variable -> plain string literal, bound
+
+    def bindings(self) -> dict[str, ox.NamedNode | ox.Literal] | None:
+        """Return the values bound to variables before evaluation, as RDF terms."""
+        bound = {k: ox.NamedNode(v) for k, v in (self.substitutions or {}).items()}
+        bound.update({k: ox.Literal(v) for k, v in (self.literals or {}).items()})
+        return bound or None
 
 
 @dataclass
@@ -109,7 +117,12 @@ def serve_jobs(conn: Connection, memory_limit_mb: int) -> None:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        run_job(job, stores, conn)
+        try:
+            run_job(job, stores, conn)
+        except (OSError, EOFError):
+            return  # the web worker went away
+        except Exception as error:  # a bug must not take the process down with the answer
+            _send_error(conn, 500, "Query failed", f"{type(error).__name__}: {error}")
 
 
 def run_job(job: Job, stores: dict[str, GraphStore], conn: Connection) -> None:
@@ -120,11 +133,14 @@ def run_job(job: Job, stores: dict[str, GraphStore], conn: Connection) -> None:
         return _send_error(conn, 503, STORE_REPLACED, f"{job.store_path}: {error}")
     try:
         result = store.query(
-            job.query, default_graphs=job.default_graphs, named_graphs=job.named_graphs
+            job.query,
+            default_graphs=job.default_graphs,
+            named_graphs=job.named_graphs,
+            substitutions=job.bindings(),
         )
     except SyntaxError as error:
         return _send_error(conn, 400, "Query syntax error", str(error))
-    except (ValueError, OSError) as error:
+    except (ValueError, OSError, RuntimeError) as error:
         return _send_error(conn, 400, "Invalid query", str(error))
     media_type = job.media_types.get(result.kind)
     if media_type is None:

@@ -144,7 +144,7 @@ def _run(query: str, default_graphs: list[str] | None, named_graphs: list[str] |
         default_graphs,
         named_graphs,
     )
-    return _respond(_execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT), config.RESULT_LIMIT)
+    return _respond(execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT), config.RESULT_LIMIT)
 
 
 def _acceptable() -> dict[str, str]:
@@ -159,7 +159,8 @@ def _acceptable() -> dict[str, str]:
     return chosen
 
 
-def _execute(job: Job, timeout: float, queue_timeout: float) -> Finished:
+def execute(job: Job, timeout: float, queue_timeout: float) -> Finished:
+    """Run a job in a query process; turn every way it can fail into a problem."""
     try:
         try:
             return executors().run(job, timeout, queue_timeout)

@@ -1,0 +1,148 @@
+"""Turn a resource's description into what its HTML page shows, in reading order."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+OA = "http://www.w3.org/ns/oa#"
+LABELS = (f"{RDFS}label", f"{SKOS}prefLabel")
+ALT_LABEL = f"{SKOS}altLabel"
+DESCRIPTION = "http://purl.org/dc/terms/description"
+SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+SHOWN_APART = {RDF_TYPE, *LABELS, ALT_LABEL, DESCRIPTION, SAME_AS}
+
+
+@dataclass
+class Value:
+    """A value to show: a link (href set, only for http(s) IRIs) or text."""
+
+    text: str
+    href: str | None = None
+    note: str = ""  # language tag or datatype
+
+
+@dataclass
+class Quote:
+    """A piece of evidence: the quoted words in their context, and the article."""
+
+    prefix: str
+    exact: str
+    suffix: str
+    article: Value
+
+
+@dataclass
+class ResourceView:
+    """Everything a resource page shows."""
+
+    iri: str
+    label: str
+    alt_labels: list[str] = field(default_factory=list)
+    types: list[Value] = field(default_factory=list)
+    description: str = ""
+    properties: list[tuple[str, list[Value]]] = field(default_factory=list)
+    incoming: list[tuple[str, int, list[Value]]] = field(default_factory=list)
+    external: list[Value] = field(default_factory=list)
+    evidence: list[Quote] = field(default_factory=list)
+
+
+def resource_view(iri: str, triples: list[ox.Triple], base: str) -> ResourceView:
+    """Build the page of one resource from its description."""
+    out = defaultdict(list)
+    into = defaultdict(list)
+    for t in triples:
+        if _is(t.subject, iri):
+            out[t.predicate.value].append(t.object)
+        if _is(t.object, iri) and not _is(t.subject, iri):
+            into[t.predicate.value].append(t.subject)
+    labels = _labels(triples)
+    value = lambda term: _value(term, labels, base)  # noqa: E731 - a local shorthand
+    view = ResourceView(iri, labels.get(iri) or _local_name(iri))
+    view.alt_labels = sorted({o.value for o in out[ALT_LABEL]})
+    view.types = sorted((value(o) for o in out[RDF_TYPE]), key=lambda v: v.text)
+    view.description = next((o.value for o in out[DESCRIPTION]), "")
+    view.external = [value(o) for o in out[SAME_AS]]
+    view.properties = [
+        (_local_name(p), sorted((value(o) for o in objects), key=lambda v: v.text))
+        for p, objects in sorted(out.items(), key=lambda item: _local_name(item[0]))
+        if p not in SHOWN_APART
+    ]
+    view.incoming = [
+        (
+            _local_name(p),
+            len(set(subjects)),
+            sorted({value(s).text: value(s) for s in subjects}.values(), key=lambda v: v.text)[:50],
+        )
+        for p, subjects in sorted(into.items(), key=lambda item: _local_name(item[0]))
+    ]
+    view.evidence = _evidence(iri, triples, labels, base)
+    return view
+
+
+def _is(term: ox.Term, iri: str) -> bool:
+    return isinstance(term, ox.NamedNode) and term.value == iri
+
+
+def _labels(triples: list[ox.Triple]) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for t in triples:
+        if t.predicate.value in LABELS and isinstance(t.object, ox.Literal):
+            labels.setdefault(t.subject.value, t.object.value)
+    return labels
+
+
+def _value(term: ox.Term, labels: dict[str, str], base: str) -> Value:
+    if isinstance(term, ox.NamedNode):
+        return Value(labels.get(term.value) or _local_name(term.value), safe_href(term.value, base))
+    if isinstance(term, ox.Literal):
+        note = term.language or _local_name(term.datatype.value)
+        return Value(term.value, None, "" if note == "string" else note)
+    return Value("(blank node)")
+
+
+def safe_href(iri: str, base: str) -> str | None:
+    """Return a link for an IRI: ours as a path on this server, other http(s) as they are.
+
+    Anything else (javascript:, data:, mailto:, urn:) is valid RDF but never a link.
+    """
+    if iri.startswith(base):
+        return "/" + iri[len(base) :]
+    return iri if iri.lower().startswith(("http://", "https://")) else None
+
+
+def _local_name(iri: str) -> str:
+    for separator in ("#", "/"):
+        if separator in iri.rstrip(separator):
+            return iri.rstrip(separator).rsplit(separator, 1)[-1] or iri
+    return iri
+
+
+def _evidence(iri: str, triples: list[ox.Triple], labels: dict, base: str) -> list[Quote]:
+    """Return the quotes of the spans the resource cites as evidence, with their article."""
+    about: dict[ox.Term, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
+    for t in triples:
+        about[t.subject][t.predicate.value].append(t.object)
+    spans = [
+        o
+        for p, objects in about[ox.NamedNode(iri)].items()
+        if p.endswith("#evidence")
+        for o in objects
+    ]
+    quotes = []
+    for span in spans:
+        sources = about[span][f"{OA}hasSource"]
+        quote = [about[s] for s in about[span][f"{OA}hasSelector"] if about[s][f"{OA}exact"]]
+        if sources and quote:
+            words = {k: _first(quote[0][f"{OA}{k}"]) for k in ("prefix", "exact", "suffix")}
+            quotes.append(Quote(**words, article=_value(sources[0], labels, base)))
+    return sorted(quotes, key=lambda q: (q.article.text, q.exact))
+
+
+def _first(terms: list[ox.Term]) -> str:
+    return terms[0].value if terms else ""

@@ -1,0 +1,232 @@
+"""Every IRI minted under /id/ dereferences: RDF by content negotiation, HTML for people.
+
+Policy (docs/linked-data.md): 200 with `Vary: Accept` and `Content-Location` naming the
+document actually sent, never a 303; `.ttl`, `.jsonld`, `.rdf`, `.nt` documents and
+`?format=` for links; `Link: rel="alternate"` to every format; ETag (the store identity,
+the IRI and the format) with `If-None-Match`; HEAD. The RDF is the resource's concise
+bounded description, the labels of what it links to, its incoming links (with labels) and
+the evidence quotes of its facts, built by one CONSTRUCT run in a query process (so the
+timeout holds here too) with the IRI bound, not pasted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request
+
+from newsgraph.graph.store import GRAPH_FORMATS
+
+from .conneg import client_order_best
+from .db import current_target, settings
+from .executor import Job
+from .problems import Problem
+from .sparql import execute
+
+blueprint = Blueprint("resources", __name__)
+DOCUMENTS = {
+    ".ttl": "text/turtle",
+    ".jsonld": "application/ld+json",
+    ".rdf": "application/rdf+xml",
+    ".nt": "application/n-triples",
+}
+RDF_TYPES = list(DOCUMENTS.values())
+OFFERED = [*RDF_TYPES, "text/html"]  # a */* client (curl) gets Turtle
+INCOMING_LIMIT = 1000
+DESCRIBE = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX ng: <__NS__>
+CONSTRUCT {
+  ?r ?p ?o . ?o ?olabel ?ol .
+  ?c ?cp ?co . ?cc ?ccp ?cco .
+  ?s ?q ?r . ?s ?slabel ?sl .
+  ?span oa:hasSource ?article ; oa:hasSelector ?sel . ?sel ?selp ?selv .
+  ?article rdfs:label ?title .
+} WHERE {
+  {
+    ?r ?p ?o .
+    OPTIONAL { ?o ?olabel ?ol FILTER(?olabel IN (rdfs:label, skos:prefLabel)) }
+  } UNION {
+    ?r ?p0 ?c .
+    FILTER(isBlank(?c) || STRSTARTS(STR(?c), CONCAT(STR(?r), "#")))
+    ?c ?cp ?co .
+    OPTIONAL { ?co ?ccp ?cco FILTER(isBlank(?co)) BIND(?co AS ?cc) }
+  } UNION {
+    { SELECT ?s ?q ?r WHERE { ?s ?q ?r } LIMIT __INCOMING__ }
+    OPTIONAL { ?s ?slabel ?sl FILTER(?slabel IN (rdfs:label, skos:prefLabel)) }
+  } UNION {
+    ?r ng:evidence ?span .
+    ?span oa:hasSource ?article ; oa:hasSelector ?sel .
+    ?sel ?selp ?selv .
+    OPTIONAL { ?article <http://purl.org/dc/terms/title> ?title }
+  }
+}
+"""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a request asks for: a resource and the media type of the answer."""
+
+    iri: str
+    path: str  # the resource's path on this server, without extension
+    media_type: str
+    document: str  # the URL path of the document sent (Content-Location)
+
+
+@blueprint.get("/id/<path:path>")
+def resource(path: str) -> Response:
+    """Answer a resource IRI (or one of its documents) in the negotiated format."""
+    target = _target(path)
+    etag = _etag(target)
+    if etag in request.if_none_match:
+        return _headers(Response(status=304), target, etag)
+    description = _describe(target.iri)
+    if not description:
+        return _not_found(target)
+    if target.media_type == "text/html":
+        body = render_template("resource.html", view=_view(target.iri, description))
+    else:
+        body = ox.serialize(
+            description, format=GRAPH_FORMATS[target.media_type], prefixes=_prefixes()
+        )
+    response = Response(body, content_type=_content_type(target.media_type))
+    return _headers(response, target, etag)
+
+
+def _target(path: str) -> Target:
+    base = settings().BASE_IRI
+    for extension, media_type in DOCUMENTS.items():
+        if path.endswith(extension):
+            bare = path[: -len(extension)]
+            return Target(f"{base}id/{bare}", f"/id/{bare}", media_type, f"/id/{path}")
+    forced = request.args.get("format")
+    media_type = (
+        _forced(forced) if forced else client_order_best(request.headers.get("Accept", ""), OFFERED)
+    )
+    if media_type is None:
+        raise Problem(
+            406, "Not Acceptable", f"this resource is available as: {', '.join(OFFERED)}."
+        )
+    extension = {v: k for k, v in DOCUMENTS.items()}.get(media_type, "")
+    return Target(f"{base}id/{path}", f"/id/{path}", media_type, f"/id/{path}{extension}")
+
+
+def _forced(name: str) -> str:
+    media_type = DOCUMENTS.get(f".{name}", name if name in OFFERED else None)
+    if name == "html":
+        media_type = "text/html"
+    if media_type is None:
+        raise Problem(
+            406, "Not Acceptable", f"format {name!r} is not one of: ttl, jsonld, rdf, nt, html."
+        )
+    return media_type
+
+
+def _etag(target: Target) -> str:
+    key = f"{current_target()}\0{target.iri}\0{target.media_type}".encode()
+    return hashlib.sha256(key).hexdigest()[:32]
+
+
+def _headers(response: Response, target: Target, etag: str) -> Response:
+    response.set_etag(etag)
+    response.vary.add("Accept")
+    response.headers["Content-Location"] = target.document
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    links = [f'<{target.path}{ext}>; rel="alternate"; type="{t}"' for ext, t in DOCUMENTS.items()]
+    links.append(f'<{target.path}?format=html>; rel="alternate"; type="text/html"')
+    response.headers["Link"] = ", ".join(links)
+    return response
+
+
+def _describe(iri: str) -> list[ox.Triple]:
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return []
+    config = settings()
+    query = DESCRIBE.replace("__NS__", f"{config.BASE_IRI}ontology#").replace(
+        "__INCOMING__", str(INCOMING_LIMIT)
+    )
+    job = Job(
+        current_target(),
+        query,
+        {"graph": "application/n-triples"},
+        0,
+        substitutions={"r": iri},
+    )
+    finished = execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT)
+    body = finished.body if isinstance(finished.body, bytes) else b"".join(finished.chunks())
+    return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+
+
+def _prefixes() -> dict[str, str]:
+    base = settings().BASE_IRI
+    return {
+        "ng": f"{base}ontology#",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "oa": "http://www.w3.org/ns/oa#",
+        "owl": "http://www.w3.org/2002/07/owl#",
+        "dcterms": "http://purl.org/dc/terms/",
+    }
+
+
+def _content_type(media_type: str) -> str:
+    return media_type + ("; charset=utf-8" if media_type != "application/ld+json" else "")
+
+
+def _not_found(target: Target) -> Response:
+    nearest = _nearest(target.path.rsplit("/", 1)[-1])
+    if target.media_type == "text/html":
+        body = render_template("not_found.html", iri=target.iri, nearest=nearest)
+        return Response(body, status=404, mimetype="text/html")
+    raise Problem(
+        404,
+        "Unknown resource",
+        f"nothing is known about <{target.iri}>. "
+        + (f"Did you mean: {', '.join(local(i) for i, _ in nearest)}? " if nearest else "")
+        + "Search the labels with the SPARQL endpoint at /sparql.",
+    )
+
+
+def _nearest(slug: str) -> list[tuple[str, str]]:
+    """Return (IRI, label) of resources whose label has the start of the slug's longest word."""
+    words = sorted(re.findall(r"[a-z]{3,}", slug.lower()), key=len, reverse=True)
+    if not words:
+        return []
+    query = (
+        "SELECT DISTINCT ?s ?label ?word ?space WHERE { "
+        "?s <http://www.w3.org/2000/01/rdf-schema#label> ?label "
+        "FILTER(CONTAINS(LCASE(STR(?label)), ?word) && STRSTARTS(STR(?s), ?space)) } "
+        "ORDER BY STRLEN(?label) LIMIT 10"
+    )
+    config = settings()
+    job = Job(
+        current_target(),
+        query,
+        {"solutions": "text/tab-separated-values"},
+        0,
+        literals={"word": words[0][:5], "space": f"{config.BASE_IRI}id/"},  # a typo may follow
+    )
+    finished = execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT)
+    body = finished.body if isinstance(finished.body, bytes) else b"".join(finished.chunks())
+    solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
+    return [(s["s"].value, s["label"].value) for s in solutions]
+
+
+def local(iri: str) -> str:
+    """Return the path of one of our IRIs on this server (other IRIs unchanged)."""
+    base = settings().BASE_IRI
+    return "/" + iri[len(base) :] if iri.startswith(base) else iri
+
+
+def _view(iri: str, triples: list[ox.Triple]) -> dict:
+    from .pages import resource_view
+
+    return resource_view(iri, triples, settings().BASE_IRI)
