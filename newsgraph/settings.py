@@ -73,6 +73,19 @@ class Settings:
         "Where rate-limit counters live (flask-limiter storage URI); memory:// counts per "
         "web worker process.",
     )
+    DATASET_DESCRIPTION: str = _setting(
+        "Actors, events and agreements from annotated news articles about Iraq, the United "
+        "States and Iran (2020-2021), every fact with the quote it comes from.",
+        "dcterms:description of the dataset in its VoID/DCAT description.",
+    )
+    DATASET_LICENSE: str = _setting(
+        "http://spdx.org/licenses/MIT", "IRI of the license of the annotations (dcterms:license)."
+    )
+    DATASET_RIGHTS: str = _setting(
+        "The article texts quoted in the data remain the copyright of their publishers.",
+        "dcterms:rights statement of the dataset.",
+    )
+    DATASET_PUBLISHER: str = _setting("the newsgraph project", "dcterms:publisher of the dataset.")
     MAX_UPLOAD_BYTES: int = _setting(
         50 << 20, "Largest accepted body of a write (SPARQL Update or Graph Store Protocol)."
     )
