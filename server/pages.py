@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -146,3 +147,35 @@ def _evidence(iri: str, triples: list[ox.Triple], labels: dict, base: str) -> li
 
 def _first(terms: list[ox.Term]) -> str:
     return terms[0].value if terms else ""
+
+
+@dataclass
+class Segment:
+    """A run of article text and the annotated facts covering it (none: plain text)."""
+
+    text: str
+    facts: list[Value] = field(default_factory=list)
+
+
+def article_segments(text: str, spans: list[dict[str, str]], base: str) -> list[Segment]:
+    """Cut an article's text at every span boundary; each piece lists the facts it supports.
+
+    `spans` rows hold start, end, body (the fact an annotation of that span describes) and
+    label. Overlapping spans are fine: a piece inside several lists all their facts, the
+    fact of the shortest span first (the most precise evidence).
+    """
+    ranges = []
+    for row in spans:
+        start, end = int(row["start"]), int(row["end"])
+        if 0 <= start < end <= len(text) and "body" in row:
+            label = row.get("label") or _local_name(row["body"])
+            ranges.append((start, end, Value(label, safe_href(row["body"], base))))
+    cuts = sorted({0, len(text), *(r[0] for r in ranges), *(r[1] for r in ranges)})
+    segments = []
+    for start, end in itertools.pairwise(cuts):
+        covering = sorted(
+            (r for r in ranges if r[0] <= start and end <= r[1]), key=lambda r: r[1] - r[0]
+        )
+        facts = list({v.text + str(v.href): v for _, _, v in covering}.values())
+        segments.append(Segment(text[start:end], facts))
+    return segments

@@ -90,7 +90,10 @@ def resource(path: str) -> Response:
     if not description:
         return _not_found(target)
     if target.media_type == "text/html":
-        body = render_template("resource.html", view=_view(target.iri, description))
+        segments = _article_segments(target.iri, description)
+        body = render_template(
+            "resource.html", view=_view(target.iri, description), segments=segments
+        )
     else:
         body = ox.serialize(
             description, format=GRAPH_FORMATS[target.media_type], prefixes=_prefixes()
@@ -224,6 +227,51 @@ def local(iri: str) -> str:
     """Return the path of one of our IRIs on this server (other IRIs unchanged)."""
     base = settings().BASE_IRI
     return "/" + iri[len(base) :] if iri.startswith(base) else iri
+
+
+ARTICLE_SPANS = """
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?article ?start ?end ?body ?label WHERE {
+  GRAPH ?g {
+    ?span oa:hasSource ?article ; oa:hasSelector ?selector .
+    ?selector oa:start ?start ; oa:end ?end .
+    ?annotation oa:hasTarget ?span ; oa:hasBody ?body .
+  }
+  OPTIONAL { ?body rdfs:label ?label }
+}
+"""
+
+
+def _article_segments(iri: str, description: list[ox.Triple]) -> list | None:
+    """Return an article's text cut into annotated pieces, or None if iri is no article."""
+    from .pages import article_segments
+
+    base = settings().BASE_IRI
+    text = next(
+        (
+            t.object.value
+            for t in description
+            if t.subject.value == iri and t.predicate.value == f"{base}ontology#text"
+        ),
+        None,
+    )
+    if text is None:
+        return None
+    config = settings()
+    job = Job(
+        current_target(),
+        ARTICLE_SPANS,
+        {"solutions": "text/tab-separated-values"},
+        0,
+        substitutions={"article": iri},
+    )
+    finished = execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT)
+    body = finished.body if isinstance(finished.body, bytes) else b"".join(finished.chunks())
+    solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
+    names = [v.value for v in solutions.variables]
+    rows = [{k: s[k].value for k in names if s[k] is not None} for s in solutions]
+    return article_segments(text, rows, base)
 
 
 def _view(iri: str, triples: list[ox.Triple]) -> dict:

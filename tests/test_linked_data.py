@@ -116,6 +116,12 @@ def test_browsers_get_html_with_the_evidence_quote(server):
     assert 'href="/id/article/001_a192b53368528f14"' in response.text
 
 
+def test_article_page_highlights_every_span_with_a_link_to_what_it_supports(server):
+    page = requests.get(server + "id/article/001_a192b53368528f14", headers={"Accept": "text/html"})
+    assert '<a href="/id/event/biden-kadhimi-meeting-2021"> will meet with </a></mark>' in page.text
+    assert page.text.count("<mark") > 50
+
+
 def test_unacceptable_format_is_406(server):
     response = requests.get(on_server(server, MEETING), headers={"Accept": "image/png"})
     assert response.status_code == 406
