@@ -23,6 +23,7 @@ from newsgraph.graph.store import GRAPH_FORMATS
 from .conneg import client_order_best
 from .db import current_target, settings
 from .executor import Job
+from .pages import safe_href
 from .problems import Problem
 from .sparql import execute
 
@@ -91,8 +92,12 @@ def resource(path: str) -> Response:
         return _not_found(target)
     if target.media_type == "text/html":
         segments = _article_segments(target.iri, description)
+        times = _times(target.iri) if segments is None else []
         body = render_template(
-            "resource.html", view=_view(target.iri, description), segments=segments
+            "resource.html",
+            view=_view(target.iri, description),
+            segments=segments,
+            times=[_time_row(row) for row in times],
         )
     else:
         body = ox.serialize(
@@ -272,6 +277,76 @@ def _article_segments(iri: str, description: list[ox.Triple]) -> list | None:
     names = [v.value for v in solutions.variables]
     rows = [{k: s[k].value for k in names if s[k] is not None} for s in solutions]
     return article_segments(text, rows, base)
+
+
+TIMES = """
+PREFIX ng: <__NS__>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?event ?role ?conflict ?time ?expression ?precision ?earliest ?latest ?against ?article
+       ?according
+WHERE {
+  { ?event ?role ?time VALUES ?role { ng:hasTime ng:startTime ng:endTime } }
+  UNION
+  { ?d ng:concerns ?event ; ng:discrepantProperty ?role ; ng:conflictingReport ?time
+    BIND(true AS ?conflict) }
+  OPTIONAL { ?time ng:expression ?expression }
+  OPTIONAL { ?time ng:precision ?precision }
+  OPTIONAL { ?time ng:earliest ?earliest }
+  OPTIONAL { ?time ng:latest ?latest }
+  OPTIONAL { ?time ng:normalisedAgainst ?against }
+  OPTIONAL { ?time ng:evidence/oa:hasSource ?article }
+  OPTIONAL { ?annotation oa:hasBody ?time ; ng:accordingTo ?according }
+}
+ORDER BY ?conflict ?role ?earliest
+"""
+
+
+def _times(iri: str) -> list[dict[str, str]]:
+    """Return the event's dates (how each was derived, from which article) and conflicts."""
+    config = settings()
+    query = TIMES.replace("__NS__", f"{config.BASE_IRI}ontology#")
+    return _rows(query, {"event": iri})
+
+
+def _rows(query: str, substitutions: dict[str, str]) -> list[dict[str, str]]:
+    config = settings()
+    job = Job(
+        current_target(),
+        query,
+        {"solutions": "text/tab-separated-values"},
+        0,
+        substitutions=substitutions,
+    )
+    finished = execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT)
+    body = finished.body if isinstance(finished.body, bytes) else b"".join(finished.chunks())
+    solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
+    names = [v.value for v in solutions.variables]
+    return [{k: s[k].value for k in names if s[k] is not None} for s in solutions]
+
+
+def _time_row(row: dict[str, str]) -> dict[str, object]:
+    """Make one date report readable: names, not IRIs; links only for our resources."""
+    base = settings().BASE_IRI
+    return {
+        "conflict": "conflict" in row,
+        "role": _fragment(row.get("role", "")),
+        "expression": row.get("expression", ""),
+        "precision": _fragment(row.get("precision", "")).removesuffix("Precision"),
+        "earliest": row.get("earliest", ""),
+        "latest": row.get("latest", ""),
+        "against": _named_link(row.get("against"), base),
+        "article": _named_link(row.get("article"), base),
+        "according": _named_link(row.get("according"), base),
+        "time": safe_href(row["time"], base) if "time" in row else None,
+    }
+
+
+def _fragment(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1]
+
+
+def _named_link(iri: str | None, base: str) -> tuple[str, str | None] | None:
+    return (iri.rsplit("/", 1)[-1], safe_href(iri, base)) if iri else None
 
 
 def _view(iri: str, triples: list[ox.Triple]) -> dict:

@@ -122,6 +122,13 @@ def test_article_page_highlights_every_span_with_a_link_to_what_it_supports(serv
     assert page.text.count("<mark") > 50
 
 
+def test_event_page_shows_conflicting_dates_side_by_side(server):
+    url = server + "id/event/kadhimi-takes-office-2020"
+    page = requests.get(url, headers={"Accept": "text/html"}).text
+    assert page.count("conflicting report") == 2
+    assert ">in April</a>" in page and ">in May</a>" in page
+
+
 def test_unacceptable_format_is_406(server):
     response = requests.get(on_server(server, MEETING), headers={"Accept": "image/png"})
     assert response.status_code == 406
