@@ -108,11 +108,17 @@ def resource(path: str) -> Response:
 
 
 def _target(path: str) -> Target:
+    return _target_under("id", path)
+
+
+def _target_under(space: str, path: str) -> Target:
     base = settings().BASE_IRI
     for extension, media_type in DOCUMENTS.items():
         if path.endswith(extension):
             bare = path[: -len(extension)]
-            return Target(f"{base}id/{bare}", f"/id/{bare}", media_type, f"/id/{path}")
+            return Target(
+                f"{base}{space}/{bare}", f"/{space}/{bare}", media_type, f"/{space}/{path}"
+            )
     forced = request.args.get("format")
     media_type = (
         _forced(forced) if forced else client_order_best(request.headers.get("Accept", ""), OFFERED)
@@ -122,7 +128,9 @@ def _target(path: str) -> Target:
             406, "Not Acceptable", f"this resource is available as: {', '.join(OFFERED)}."
         )
     extension = {v: k for k, v in DOCUMENTS.items()}.get(media_type, "")
-    return Target(f"{base}id/{path}", f"/id/{path}", media_type, f"/id/{path}{extension}")
+    return Target(
+        f"{base}{space}/{path}", f"/{space}/{path}", media_type, f"/{space}/{path}{extension}"
+    )
 
 
 def _forced(name: str) -> str:
@@ -353,3 +361,40 @@ def _view(iri: str, triples: list[ox.Triple]) -> dict:
     from .pages import resource_view
 
     return resource_view(iri, triples, settings().BASE_IRI)
+
+
+GRAPH_CONTENT = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?graph { ?s ?p ?o } }"
+GRAPH_SIZE = (
+    "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph"
+)
+
+
+@blueprint.get("/graph/<path:path>")
+def named_graph(path: str) -> Response:
+    """Answer a named graph's IRI with its content (RDF) or a summary page (HTML)."""
+    target = _target_under("graph", path)
+    iri = target.iri
+    sizes = _rows(GRAPH_SIZE, {"graph": iri})
+    if not sizes:
+        return _not_found(target)
+    if target.media_type == "text/html":
+        body = render_template(
+            "graph.html", iri=iri, triples=int(sizes[0]["triples"]), path=target.path
+        )
+        return _headers(Response(body, mimetype="text/html"), target, _etag(target))
+    config = settings()
+    media_types = {"graph": target.media_type}
+    job = Job(
+        current_target(),
+        GRAPH_CONTENT,
+        media_types,
+        config.RESULT_LIMIT,
+        substitutions={"graph": iri},
+    )
+    finished = execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT)
+    content = finished.body if isinstance(finished.body, bytes) else finished.chunks()
+    response = Response(content, content_type=_content_type(target.media_type))
+    response.content_length = finished.size
+    if finished.truncated:
+        response.headers["X-Result-Truncated"] = "true"
+    return _headers(response, target, _etag(target))

@@ -204,3 +204,14 @@ def test_labels_are_escaped(hostile_server):
 def test_javascript_iris_are_not_links(hostile_server):
     page = requests.get(on_server(hostile_server, HOSTILE), headers={"Accept": "text/html"}).text
     assert 'href="javascript:' not in page and "javascript:alert(2)" in page
+
+
+def test_every_named_graph_dereferences_to_its_content(server, endpoint):
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    rows = requests.get(endpoint, params={"query": query}).json()["results"]["bindings"]
+    assert len(rows) >= 8
+    for row in rows:
+        graph, size = row["g"]["value"], int(row["n"]["value"])
+        response = requests.get(on_server(server, graph), headers={"Accept": "application/n-triples"})
+        assert response.status_code == 200, graph
+        assert len(rdflib.Graph().parse(data=response.text, format="nt")) == size, graph
