@@ -22,13 +22,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register(app: Flask) -> None:
-    from . import dumps, home, limits, ontology_docs, problems, resources, sparql, void
+    from . import dumps, home, limits, ontology_docs, problems, resources, search, sparql, void
 
     problems.register(app)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(resources.blueprint)
     app.register_blueprint(ontology_docs.blueprint)
     app.register_blueprint(void.blueprint)
+    app.register_blueprint(search.blueprint)
     app.add_template_filter(resources.local, "local_path")
     app.register_blueprint(home.blueprint)
     app.register_blueprint(dumps.blueprint)

@@ -316,7 +316,10 @@ def _times(iri: str) -> list[dict[str, str]]:
     return _rows(query, {"event": iri})
 
 
-def _rows(query: str, substitutions: dict[str, str]) -> list[dict[str, str]]:
+def _rows(
+    query: str, substitutions: dict[str, str], literals: dict[str, str] | None = None
+) -> list[dict[str, str]]:
+    """Run a SELECT in a query process, IRIs and strings bound; return its rows."""
     config = settings()
     job = Job(
         current_target(),
@@ -324,6 +327,7 @@ def _rows(query: str, substitutions: dict[str, str]) -> list[dict[str, str]]:
         {"solutions": "text/tab-separated-values"},
         0,
         substitutions=substitutions,
+        literals=literals,
     )
     finished = execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT)
     body = finished.body if isinstance(finished.body, bytes) else b"".join(finished.chunks())

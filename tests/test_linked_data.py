@@ -212,6 +212,8 @@ def test_every_named_graph_dereferences_to_its_content(server, endpoint):
     assert len(rows) >= 8
     for row in rows:
         graph, size = row["g"]["value"], int(row["n"]["value"])
-        response = requests.get(on_server(server, graph), headers={"Accept": "application/n-triples"})
+        response = requests.get(
+            on_server(server, graph), headers={"Accept": "application/n-triples"}
+        )
         assert response.status_code == 200, graph
         assert len(rdflib.Graph().parse(data=response.text, format="nt")) == size, graph
