@@ -6,7 +6,8 @@ from flask import Blueprint, Response, jsonify, render_template
 
 from newsgraph.graph.store import build_report
 
-from .db import get_store, settings
+from .db import current_target, get_store, settings
+from .resources import select_rows
 
 blueprint = Blueprint("home", __name__)
 
@@ -26,13 +27,19 @@ WHERE {{
 """
 
 
+_COUNTS: dict[str, dict[str, str]] = {}  # per store: the counts cannot change under it
+
+
 @blueprint.get("/")
 def index() -> str:
     """Show what the dataset is and where to query it."""
-    ns = f"{settings().BASE_IRI}ontology#"
-    rows = list(get_store().query(COUNTS.format(ns=ns)).rows())
+    store = current_target()
+    if store not in _COUNTS:
+        rows = select_rows(COUNTS.format(ns=f"{settings().BASE_IRI}ontology#"), {})
+        _COUNTS.clear()
+        _COUNTS[store] = rows[0] if rows else {}
     report = build_report(settings().data_dir)
-    return render_template("index.html", counts=rows[0] if rows else {}, report=report)
+    return render_template("index.html", counts=_COUNTS[store], report=report)
 
 
 @blueprint.get("/livez")

@@ -313,10 +313,10 @@ def _times(iri: str) -> list[dict[str, str]]:
     """Return the event's dates (how each was derived, from which article) and conflicts."""
     config = settings()
     query = TIMES.replace("__NS__", f"{config.BASE_IRI}ontology#")
-    return _rows(query, {"event": iri})
+    return select_rows(query, {"event": iri})
 
 
-def _rows(
+def select_rows(
     query: str, substitutions: dict[str, str], literals: dict[str, str] | None = None
 ) -> list[dict[str, str]]:
     """Run a SELECT in a query process, IRIs and strings bound; return its rows."""
@@ -378,7 +378,7 @@ def named_graph(path: str) -> Response:
     """Answer a named graph's IRI with its content (RDF) or a summary page (HTML)."""
     target = _target_under("graph", path)
     iri = target.iri
-    sizes = _rows(GRAPH_SIZE, {"graph": iri})
+    sizes = select_rows(GRAPH_SIZE, {"graph": iri})
     if not sizes:
         return _not_found(target)
     if target.media_type == "text/html":
