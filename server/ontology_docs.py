@@ -53,11 +53,12 @@ class Term:
 
 @blueprint.get("/ontology")
 @blueprint.get("/ontology<any('.ttl', '.rdf'):extension>")
-def ontology(extension: str = "") -> Response:
-    """Answer the ontology as HTML documentation, Turtle or RDF/XML."""
+@blueprint.get("/ontology/<any('1.0.0'):version>")
+def ontology(extension: str = "", version: str = "") -> Response:
+    """Answer the ontology (or its version IRI) as HTML documentation, Turtle or RDF/XML."""
     offered = [*FORMATS, "text/html"]
     media_type = DOCUMENTS.get(extension) or client_order_best(
-        request.headers.get("Accept", ""), ["text/html", *FORMATS]
+        request.headers.get("Accept", ""), [*FORMATS, "text/html"]
     )
     if media_type is None:
         raise Problem(406, "Not Acceptable", f"the ontology is available as: {', '.join(offered)}.")

@@ -170,7 +170,8 @@ def test_ontology_documents_every_class_and_property(server):
 
 
 @pytest.mark.parametrize(
-    "path, rdflib_format", [("ontology.ttl", "turtle"), ("ontology.rdf", "xml")]
+    "path, rdflib_format",
+    [("ontology.ttl", "turtle"), ("ontology.rdf", "xml"), ("ontology/1.0.0", "turtle")],
 )
 def test_ontology_downloads_parse(server, path, rdflib_format):
     graph = rdflib.Graph().parse(data=requests.get(server + path).content, format=rdflib_format)
