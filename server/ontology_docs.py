@@ -73,7 +73,8 @@ def ontology(extension: str = "", version: str = "") -> Response:
     response.headers["Link"] = ", ".join(
         f'</ontology{ext}>; rel="alternate"; type="{t}"' for ext, t in DOCUMENTS.items()
     )
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @lru_cache(maxsize=4)

@@ -29,7 +29,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 OFFERED = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
 TARGETS = {"wikidata": "http://www.wikidata.org/entity/", "dbpedia": "http://dbpedia.org/resource/"}
-EXAMPLES = ["id/actor/mustafa-al-kadhimi", "id/event/biden-kadhimi-meeting-2021"]
+EXAMPLE_KINDS = ("actor", "event", "agreement", "article")
 STATISTICS = {
     "totals": """SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects)
         (COUNT(DISTINCT ?o) AS ?objects) WHERE { GRAPH ?g { ?s ?p ?o } }""",
@@ -63,7 +63,8 @@ def void() -> Response:
     response = Response(body, content_type=f"{media_type}; charset=utf-8")
     response.vary.add("Accept")
     response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @blueprint.get("/robots.txt")
@@ -122,10 +123,21 @@ def _triples():
     yield ox.Triple(dataset, n(f"{VOID}uriSpace"), ox.Literal(f"{base}id/"))
     yield ox.Triple(dataset, n(f"{VOID}vocabulary"), n(f"{base}ontology#"))
     yield ox.Triple(dataset, n(f"{VOID}rootResource"), n(f"{base}ontology"))
-    for example in EXAMPLES:
-        yield ox.Triple(dataset, n(f"{VOID}exampleResource"), n(base + example))
+    for example in _examples(base):
+        yield ox.Triple(dataset, n(f"{VOID}exampleResource"), n(example))
     yield from _release(dataset, host)
     yield from _statistics(dataset, base)
+
+
+def _examples(base: str) -> list[str]:
+    """Return the most linked-to resource of each kind, as examples (none if the kind is absent)."""
+    query = """SELECT ?s ?space WHERE { ?x ?p ?s FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?space)
+        && !CONTAINS(SUBSTR(STR(?s), STRLEN(?space) + 1), "/")) }
+        GROUP BY ?s ?space ORDER BY DESC(COUNT(?x)) ?s LIMIT 1"""
+    found = []
+    for kind in EXAMPLE_KINDS:
+        found += [row["s"] for row in _select(query, {"space": f"{base}id/{kind}/"})]
+    return found
 
 
 def _release(dataset: ox.NamedNode, host: str):

@@ -74,6 +74,7 @@ def test_endpoint_vocabulary_and_examples_are_given(void, server):
     assert void.value(DATASET, VOID.sparqlEndpoint) == URIRef(server + "sparql")
     assert void.value(DATASET, VOID.vocabulary) == URIRef(NG)
     examples = list(void.objects(DATASET, VOID.exampleResource))
+    assert len(examples) == 4  # one actor, event, agreement and article
     for example in examples:
         assert requests.get(
             server + str(example)[len(BASE) :], headers={"Accept": "text/turtle"}
@@ -113,3 +114,11 @@ def test_sitemap_lists_resource_pages_that_answer(server):
     pages = [e.text for e in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert server + "id/actor/mustafa-al-kadhimi" in pages
     assert requests.get(pages[0], headers={"Accept": "text/html"}).status_code == 200
+
+
+@pytest.mark.parametrize("path", [".well-known/void", "ontology"])
+def test_descriptions_answer_304_when_unchanged(server, path):
+    headers = {"Accept": "text/turtle"}
+    etag = requests.get(server + path, headers=headers).headers["ETag"]
+    again = requests.get(server + path, headers={**headers, "If-None-Match": etag})
+    assert again.status_code == 304
