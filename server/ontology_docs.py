@@ -3,6 +3,7 @@ the Turtle and RDF/XML themselves, by content negotiation or as .ttl / .rdf docu
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -10,7 +11,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
-from newsgraph.ontology.terms import namespace, ontology_quads
+from newsgraph.ontology.terms import namespace, ontology_file, ontology_quads
 
 from .conneg import client_order_best
 from .db import settings
@@ -73,8 +74,14 @@ def ontology(extension: str = "", version: str = "") -> Response:
     response.headers["Link"] = ", ".join(
         f'</ontology{ext}>; rel="alternate"; type="{t}"' for ext, t in DOCUMENTS.items()
     )
-    response.add_etag()
+    response.set_etag(_etag(base, media_type))  # not the body's hash: blank node labels vary
     return response.make_conditional(request)
+
+
+@lru_cache(maxsize=8)
+def _etag(base: str, media_type: str) -> str:
+    source = hashlib.sha256(ontology_file().read_bytes() + base.encode() + media_type.encode())
+    return source.hexdigest()[:32]
 
 
 @lru_cache(maxsize=4)
