@@ -280,6 +280,7 @@ def git_state() -> str:
 
 def benchmark(args: argparse.Namespace) -> None:
     """Measure every size (or extrapolate the ones predicted to take too long)."""
+    measured = machine()  # the commit as the run starts: the tree may change meanwhile
     rows: list[Row] = []
     for articles in sorted(args.sizes):
         if rows and rows[-1].build_s * articles / rows[-1].articles > args.max_predicted:
@@ -289,7 +290,7 @@ def benchmark(args: argparse.Namespace) -> None:
         rows.append(measure(articles, args.rounds, args.seed, args.work, args.resume))
     result = {
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
-        "machine": machine(),
+        "machine": measured,
         "rounds": args.rounds,
         "seed": args.seed,
         "sizes": [r.summary() for r in rows],

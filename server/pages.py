@@ -36,6 +36,7 @@ class Quote:
     exact: str
     suffix: str
     article: Value
+    anchor: str = ""  # where the quote is highlighted on the article's page
 
 
 @dataclass
@@ -141,7 +142,9 @@ def _evidence(iri: str, triples: list[ox.Triple], labels: dict, base: str) -> li
         quote = [about[s] for s in about[span][f"{OA}hasSelector"] if about[s][f"{OA}exact"]]
         if sources and quote:
             words = {k: _first(quote[0][f"{OA}{k}"]) for k in ("prefix", "exact", "suffix")}
-            quotes.append(Quote(**words, article=_value(sources[0], labels, base)))
+            article = _value(sources[0], labels, base)
+            anchor = f"#{span_anchor(span.value)}" if isinstance(span, ox.NamedNode) else ""
+            quotes.append(Quote(**words, article=article, anchor=anchor))
     return sorted(quotes, key=lambda q: (q.article.text, q.exact))
 
 
@@ -155,6 +158,12 @@ class Segment:
 
     text: str
     facts: list[Value] = field(default_factory=list)
+    anchors: list[str] = field(default_factory=list)  # spans starting here, for #links
+
+
+def span_anchor(span_iri: str) -> str:
+    """Return the anchor of a span on its article's page (span/120-180 -> span-120-180)."""
+    return "span-" + span_iri.rsplit("/", 1)[-1]
 
 
 def article_segments(text: str, spans: list[dict[str, str]], base: str) -> list[Segment]:
@@ -177,5 +186,6 @@ def article_segments(text: str, spans: list[dict[str, str]], base: str) -> list[
             (r for r in ranges if r[0] <= start and end <= r[1]), key=lambda r: r[1] - r[0]
         )
         facts = list({v.text + str(v.href): v for _, _, v in covering}.values())
-        segments.append(Segment(text[start:end], facts))
+        anchors = sorted({f"span-{s}-{e}" for s, e, _ in ranges if s == start})
+        segments.append(Segment(text[start:end], facts, anchors))
     return segments

@@ -50,6 +50,7 @@ _LOCK = threading.Lock()
 
 
 @blueprint.get("/.well-known/void")
+@blueprint.get("/void")  # the IRIs of the description (BASE void#dataset, …) dereference too
 def void() -> Response:
     """Describe the dataset in VoID and DCAT, in the negotiated RDF format."""
     media_type = client_order_best(request.headers.get("Accept", ""), OFFERED)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -114,6 +115,9 @@ def test_browsers_get_html_with_the_evidence_quote(server):
     assert response.headers["Content-Type"].startswith("text/html")
     assert "<mark>US President Joe Biden will meet with Iraqi Prime Minister" in response.text
     assert 'href="/id/article/001_a192b53368528f14"' in response.text
+    link = re.search(r'href="(/id/article/001_a192b53368528f14#span-[0-9-]+)"', response.text)
+    article = requests.get(server + link[1][1:].split("#")[0], headers={"Accept": accept})
+    assert f'id="{link[1].split("#")[1]}"' in article.text  # the link lands on the quote
 
 
 def test_article_page_highlights_every_span_with_a_link_to_what_it_supports(server):
