@@ -56,6 +56,7 @@ class Row:
     store_mb: float = 0.0
     oxigraph_store_mb: float = 0.0
     extrapolated: bool = False
+    phases: list[dict[str, float]] = field(default_factory=list)  # each build's phase times
 
     @property
     def build_s(self) -> float:
@@ -172,10 +173,14 @@ def measure(articles: int, rounds: int, seed: int, work: Path, resume: bool) -> 
         quads.unlink(missing_ok=True)
     if len(row.loads) < len(row.builds):
         row.builds.pop()
+        del row.phases[len(row.builds) :]
     for index in range(len(row.builds) + 1, rounds + 1):
         record = None if quads.exists() else quads.with_suffix(".partial.nq")
         run, data = build_once(root, work, f"build-{articles}-{index}", record)
         row.builds.append(run)
+        row.phases.append(
+            json.loads((data / "current" / "build.json").read_text())["phase_seconds"]
+        )
         log(f"{articles}: build {index}/{rounds} {run.seconds:.1f} s, {run.peak_rss_mb:.0f} MB")
         if record:
             record.rename(quads)
@@ -197,6 +202,7 @@ def restore(saved: Path) -> Row:
     data = json.loads(saved.read_text())
     log(f"{data['articles']}: resuming after {len(data['loads'])} finished round(s)")
     runs = {key: [Run(**r) for r in data.pop(key)] for key in ("builds", "loads")}
+    data.setdefault("phases", [])
     return Row(**data, **runs)
 
 
