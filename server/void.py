@@ -52,15 +52,21 @@ _LOCK = threading.Lock()
 @blueprint.get("/.well-known/void")
 @blueprint.get("/void")  # the IRIs of the description (BASE void#dataset, …) dereference too
 def void() -> Response:
-    """Describe the dataset in VoID and DCAT, in the negotiated RDF format."""
-    media_type = client_order_best(request.headers.get("Accept", ""), OFFERED)
-    if request.args.get("format") in ("ttl", "jsonld", "rdf", "nt"):
-        media_type = OFFERED[["ttl", "jsonld", "rdf", "nt"].index(request.args["format"])]
+    """Describe the dataset in VoID and DCAT: RDF by content negotiation, a page for browsers."""
+    names = ["ttl", "jsonld", "rdf", "nt", "html"]
+    offered = [*OFFERED, "text/html"]
+    media_type = client_order_best(request.headers.get("Accept", ""), offered)
+    if request.args.get("format") in names:
+        media_type = offered[names.index(request.args["format"])]
     if media_type is None:
         raise Problem(
-            406, "Not Acceptable", f"the description is available as {', '.join(OFFERED)}."
+            406, "Not Acceptable", f"the description is available as {', '.join(offered)}."
         )
-    body = ox.serialize(description(), format=GRAPH_FORMATS[media_type], prefixes=_prefixes())
+    if media_type == "text/html":
+        turtle = ox.serialize(description(), format=ox.RdfFormat.TURTLE, prefixes=_prefixes())
+        body = render_template("void.html", turtle=turtle.decode())
+    else:
+        body = ox.serialize(description(), format=GRAPH_FORMATS[media_type], prefixes=_prefixes())
     response = Response(body, content_type=f"{media_type}; charset=utf-8")
     response.vary.add("Accept")
     response.headers["Access-Control-Allow-Origin"] = "*"

@@ -122,3 +122,10 @@ def test_descriptions_answer_304_when_unchanged(server, path):
     etag = requests.get(server + path, headers=headers).headers["ETag"]
     again = requests.get(server + path, headers={**headers, "If-None-Match": etag})
     assert again.status_code == 304
+
+
+def test_browsers_get_the_description_as_a_page(server):
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    page = requests.get(server + ".well-known/void", headers={"Accept": accept})
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert "void:classPartition" in page.text and "&lt;http" in page.text
