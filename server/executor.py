@@ -69,6 +69,10 @@ class Finished:
     truncated: bool
     seconds: dict[str, float] = field(default_factory=dict)
 
+    def read_all(self) -> bytes:
+        """Return the whole body (for answers used in process, not sent on)."""
+        return self.body if isinstance(self.body, bytes) else b"".join(self.chunks())
+
     def chunks(self) -> Iterator[bytes]:
         """Yield the spooled body, then release it."""
         if isinstance(self.body, bytes):

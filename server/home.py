@@ -7,7 +7,7 @@ from flask import Blueprint, Response, jsonify, render_template
 from newsgraph.graph.store import build_report
 
 from .db import current_target, get_store, settings
-from .resources import select_rows
+from .sparql import select_rows
 
 blueprint = Blueprint("home", __name__)
 
@@ -35,7 +35,7 @@ def index() -> str:
     """Show what the dataset is and where to query it."""
     store = current_target()
     if store not in _COUNTS:
-        rows = select_rows(COUNTS.format(ns=f"{settings().BASE_IRI}ontology#"), {})
+        rows = select_rows(COUNTS.format(ns=f"{settings().BASE_IRI}ontology#"))
         _COUNTS.clear()
         _COUNTS[store] = rows[0] if rows else {}
     report = build_report(settings().data_dir)

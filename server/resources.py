@@ -25,7 +25,7 @@ from .db import current_target, settings
 from .executor import Job
 from .pages import safe_href
 from .problems import Problem
-from .sparql import execute
+from .sparql import execute, respond, select_rows
 
 blueprint = Blueprint("resources", __name__)
 DOCUMENTS = {
@@ -170,14 +170,9 @@ def _describe(iri: str) -> list[ox.Triple]:
         "__INCOMING__", str(INCOMING_LIMIT)
     )
     job = Job(
-        current_target(),
-        query,
-        {"graph": "application/n-triples"},
-        0,
-        substitutions={"r": iri},
+        current_target(), query, {"graph": "application/n-triples"}, 0, substitutions={"r": iri}
     )
-    finished = execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT)
-    body = finished.body if isinstance(finished.body, bytes) else b"".join(finished.chunks())
+    body = execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT).read_all()
     return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
 
 
@@ -222,18 +217,9 @@ def _nearest(slug: str) -> list[tuple[str, str]]:
         "FILTER(CONTAINS(LCASE(STR(?label)), ?word) && STRSTARTS(STR(?s), ?space)) } "
         "ORDER BY STRLEN(?label) LIMIT 10"
     )
-    config = settings()
-    job = Job(
-        current_target(),
-        query,
-        {"solutions": "text/tab-separated-values"},
-        0,
-        literals={"word": words[0][:5], "space": f"{config.BASE_IRI}id/"},  # a typo may follow
-    )
-    finished = execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT)
-    body = finished.body if isinstance(finished.body, bytes) else b"".join(finished.chunks())
-    solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
-    return [(s["s"].value, s["label"].value) for s in solutions]
+    space = f"{settings().BASE_IRI}id/"
+    rows = select_rows(query, literals={"word": words[0][:5], "space": space})  # a typo may follow
+    return [(row["s"], row["label"]) for row in rows]
 
 
 def local(iri: str) -> str:
@@ -271,20 +257,7 @@ def _article_segments(iri: str, description: list[ox.Triple]) -> list | None:
     )
     if text is None:
         return None
-    config = settings()
-    job = Job(
-        current_target(),
-        ARTICLE_SPANS,
-        {"solutions": "text/tab-separated-values"},
-        0,
-        substitutions={"article": iri},
-    )
-    finished = execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT)
-    body = finished.body if isinstance(finished.body, bytes) else b"".join(finished.chunks())
-    solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
-    names = [v.value for v in solutions.variables]
-    rows = [{k: s[k].value for k in names if s[k] is not None} for s in solutions]
-    return article_segments(text, rows, base)
+    return article_segments(text, select_rows(ARTICLE_SPANS, {"article": iri}), base)
 
 
 TIMES = """
@@ -314,26 +287,6 @@ def _times(iri: str) -> list[dict[str, str]]:
     config = settings()
     query = TIMES.replace("__NS__", f"{config.BASE_IRI}ontology#")
     return select_rows(query, {"event": iri})
-
-
-def select_rows(
-    query: str, substitutions: dict[str, str], literals: dict[str, str] | None = None
-) -> list[dict[str, str]]:
-    """Run a SELECT in a query process, IRIs and strings bound; return its rows."""
-    config = settings()
-    job = Job(
-        current_target(),
-        query,
-        {"solutions": "text/tab-separated-values"},
-        0,
-        substitutions=substitutions,
-        literals=literals,
-    )
-    finished = execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT)
-    body = finished.body if isinstance(finished.body, bytes) else b"".join(finished.chunks())
-    solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
-    names = [v.value for v in solutions.variables]
-    return [{k: s[k].value for k in names if s[k] is not None} for s in solutions]
 
 
 def _time_row(row: dict[str, str]) -> dict[str, object]:
@@ -395,10 +348,7 @@ def named_graph(path: str) -> Response:
         config.RESULT_LIMIT,
         substitutions={"graph": iri},
     )
-    finished = execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT)
-    content = finished.body if isinstance(finished.body, bytes) else finished.chunks()
-    response = Response(content, content_type=_content_type(target.media_type))
-    response.content_length = finished.size
-    if finished.truncated:
-        response.headers["X-Result-Truncated"] = "true"
+    response = respond(
+        execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT), config.RESULT_LIMIT
+    )
     return _headers(response, target, _etag(target))

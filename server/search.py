@@ -8,7 +8,7 @@ from .conneg import client_order_best
 from .db import settings
 from .pages import safe_href
 from .problems import Problem
-from .resources import select_rows
+from .sparql import select_rows
 
 blueprint = Blueprint("search", __name__)
 MAX_QUERY = 100
@@ -46,7 +46,7 @@ def search() -> Response:
 
 def _hits(text: str) -> list[dict[str, str | int | None]]:
     base = settings().BASE_IRI
-    rows = select_rows(SEARCH, {}, {"needle": text, "space": f"{base}id/"})
+    rows = select_rows(SEARCH, literals={"needle": text, "space": f"{base}id/"})
     return [
         {
             "iri": row["s"],

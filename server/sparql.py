@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import suppress
 from dataclasses import replace
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
 from newsgraph.graph.store import GRAPH_FORMATS, RESULT_FORMATS
@@ -144,7 +145,7 @@ def _run(query: str, default_graphs: list[str] | None, named_graphs: list[str] |
         default_graphs,
         named_graphs,
     )
-    return _respond(execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT), config.RESULT_LIMIT)
+    return respond(execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT), config.RESULT_LIMIT)
 
 
 def _acceptable() -> dict[str, str]:
@@ -197,7 +198,25 @@ def execute(job: Job, timeout: float, queue_timeout: float) -> Finished:
         ) from error
 
 
-def _respond(finished: Finished, limit: int) -> Response:
+def select_rows(
+    query: str,
+    substitutions: dict[str, str] | None = None,
+    literals: dict[str, str] | None = None,
+) -> list[dict[str, str]]:
+    """Run a SELECT of our own in a query process, IRIs and strings bound; return its rows."""
+    config = settings()
+    media_types = {"solutions": "text/tab-separated-values"}
+    job = Job(
+        current_target(), query, media_types, 0, substitutions=substitutions, literals=literals
+    )
+    body = execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT).read_all()
+    solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
+    names = [v.value for v in solutions.variables]
+    return [{k: s[k].value for k in names if s[k] is not None} for s in solutions]
+
+
+def respond(finished: Finished, limit: int) -> Response:
+    """Send a complete result with its length, timings and result-limit headers."""
     media_type = finished.media_type
     mimetype = media_type + ("; charset=utf-8" if media_type in TEXT_TYPES else "")
     body = finished.body if isinstance(finished.body, bytes) else finished.chunks()

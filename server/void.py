@@ -17,9 +17,8 @@ from newsgraph.graph.store import GRAPH_FORMATS, build_report
 
 from .conneg import client_order_best
 from .db import current_target, settings
-from .executor import Job
 from .problems import Problem
-from .sparql import execute
+from .sparql import select_rows
 
 blueprint = Blueprint("void", __name__)
 VOID = "http://rdfs.org/ns/void#"
@@ -92,7 +91,7 @@ def sitemap() -> Response:
         ORDER BY ?s LIMIT 50000"""
     pages = []
     for kind in ("actor", "place", "office", "agreement", "event", "article"):
-        rows = _select(query, {"space": f"{base}id/{kind}/"})
+        rows = select_rows(query, literals={"space": f"{base}id/{kind}/"})
         pages += [request.host_url.rstrip("/") + "/" + r["s"][len(base) :] for r in rows]
     body = render_template("sitemap.xml", pages=pages)
     return Response(body, mimetype="application/xml")
@@ -143,7 +142,7 @@ def _examples(base: str) -> list[str]:
         GROUP BY ?s ?space ORDER BY DESC(COUNT(?x)) ?s LIMIT 1"""
     found = []
     for kind in EXAMPLE_KINDS:
-        found += [row["s"] for row in _select(query, {"space": f"{base}id/{kind}/"})]
+        found += [row["s"] for row in select_rows(query, literals={"space": f"{base}id/{kind}/"})]
     return found
 
 
@@ -176,23 +175,23 @@ def _release(dataset: ox.NamedNode, host: str):
 def _statistics(dataset: ox.NamedNode, base: str):
     n = ox.NamedNode
     count = lambda value: ox.Literal(str(value), datatype=n(f"{XSD}integer"))  # noqa: E731
-    totals = _select(STATISTICS["totals"])[0]
+    totals = select_rows(STATISTICS["totals"])[0]
     yield ox.Triple(dataset, n(f"{VOID}triples"), count(totals["triples"]))
     yield ox.Triple(dataset, n(f"{VOID}distinctSubjects"), count(totals["subjects"]))
     yield ox.Triple(dataset, n(f"{VOID}distinctObjects"), count(totals["objects"]))
-    entities = _select(STATISTICS["entities"], {"space": f"{base}id/"})[0]["entities"]
+    entities = select_rows(STATISTICS["entities"], literals={"space": f"{base}id/"})[0]["entities"]
     yield ox.Triple(dataset, n(f"{VOID}entities"), count(entities))
-    for index, row in enumerate(_select(STATISTICS["classes"])):
+    for index, row in enumerate(select_rows(STATISTICS["classes"])):
         partition = n(f"{base}void#class-{index}")
         yield ox.Triple(dataset, n(f"{VOID}classPartition"), partition)
         yield ox.Triple(partition, n(f"{VOID}class"), n(row["class"]))
         yield ox.Triple(partition, n(f"{VOID}entities"), count(row["entities"]))
-    for index, row in enumerate(_select(STATISTICS["properties"])):
+    for index, row in enumerate(select_rows(STATISTICS["properties"])):
         partition = n(f"{base}void#property-{index}")
         yield ox.Triple(dataset, n(f"{VOID}propertyPartition"), partition)
         yield ox.Triple(partition, n(f"{VOID}property"), n(row["property"]))
         yield ox.Triple(partition, n(f"{VOID}triples"), count(row["triples"]))
-    links = {row["target"]: row["links"] for row in _select(STATISTICS["links"])}
+    links = {row["target"]: row["links"] for row in select_rows(STATISTICS["links"])}
     for name, space in TARGETS.items():
         linkset = n(f"{base}void#links-{name}")
         target = n(f"{base}void#{name}")
@@ -206,19 +205,6 @@ def _statistics(dataset: ox.NamedNode, base: str):
         yield ox.Triple(linkset, n(f"{VOID}triples"), count(links.get(name, 0)))
         yield ox.Triple(target, n(RDF_TYPE), n(f"{VOID}Dataset"))
         yield ox.Triple(target, n(f"{VOID}uriSpace"), ox.Literal(space))
-
-
-def _select(query: str, literals: dict[str, str] | None = None) -> list[dict[str, str]]:
-    """Run a SELECT in a query process; return its rows as {variable: value}."""
-    config = settings()
-    job = Job(
-        current_target(), query, {"solutions": "text/tab-separated-values"}, 0, literals=literals
-    )
-    finished = execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT)
-    body = finished.body if isinstance(finished.body, bytes) else b"".join(finished.chunks())
-    solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
-    names = [v.value for v in solutions.variables]
-    return [{k: s[k].value for k in names if s[k] is not None} for s in solutions]
 
 
 def _prefixes() -> dict[str, str]:
