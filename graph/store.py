@@ -58,6 +58,11 @@ class QueryResult:
         else:
             self.raw.serialize(output, RESULT_FORMATS[media_type])
 
+    def to_bytes(self, media_type: str) -> bytes:
+        """Return the whole result serialized (for small results: no Python-side writes)."""
+        formats = GRAPH_FORMATS if self.kind == "graph" else RESULT_FORMATS
+        return self.raw.serialize(format=formats[media_type])
+
     def rows(self) -> Iterator[dict[str, str]]:
         """Yield SELECT solutions as {variable: value} (unbound variables left out)."""
         names = self.variables
@@ -169,6 +174,19 @@ class GraphStore:
             self.record(ox.serialize(new, format=ox.RdfFormat.N_QUADS))
         self._store.extend(new)
         return len(new)
+
+    def matches_more_than(
+        self, bound: int, subject: str, predicate: str | None, obj: str | None
+    ) -> bool:
+        """Say whether more than `bound` quads (any graph) match a pattern of IRIs.
+
+        Asked in SPARQL, so the count runs in the store (each quad fetched into Python costs
+        microseconds); the IRIs are bound as substitutions, never pasted into the text.
+        """
+        pattern = {"s": subject, "p": predicate, "o": obj}
+        bound_terms = {ox.Variable(k): ox.NamedNode(v) for k, v in pattern.items() if v}
+        ask = f"ASK {{ {{ SELECT * {{ GRAPH ?g {{ ?s ?p ?o }} }} OFFSET {int(bound)} LIMIT 1 }} }}"
+        return bool(self._store.query(ask, substitutions=bound_terms))
 
     def replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad]) -> None:
         """Replace the content of one named graph."""

@@ -58,6 +58,16 @@ class Settings:
     SPOOL_MEMORY_BYTES: int = _setting(
         1 << 20, "Result bytes kept in memory before spooling to a temporary file."
     )
+    INLINE_MAX_QUADS: int = _setting(
+        10_000,
+        "A lookup of one triple pattern with a fixed subject whose pattern matches at most "
+        "this many quads is answered in the web worker, with no query process (0 = never).",
+    )
+    RESULT_CACHE_MB: int = _setting(
+        64,
+        "Memory per web worker for recent answers, reused while the same store is served "
+        "(0 = no cache); answers larger than SPOOL_MEMORY_BYTES are not kept.",
+    )
     SERVICE_ALLOWLIST: str = _setting(
         "",
         "Space-separated endpoint IRIs that SPARQL SERVICE may call; empty = federated query "

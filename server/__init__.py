@@ -22,7 +22,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register(app: Flask) -> None:
-    from . import dumps, home, limits, ontology_docs, problems, resources, search, sparql, void
+    from . import (
+        dumps,
+        home,
+        limits,
+        ontology_docs,
+        problems,
+        resources,
+        response_cache,
+        search,
+        sparql,
+        void,
+    )
 
     problems.register(app)
     app.register_blueprint(sparql.blueprint)
@@ -38,3 +49,4 @@ def _register(app: Flask) -> None:
 
         app.register_blueprint(writes.blueprint)
     limits.register(app)
+    response_cache.install(app)

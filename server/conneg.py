@@ -39,10 +39,16 @@ EQUIVALENTS = {
 
 def negotiate(offered: list[str]) -> str:
     """Return the offered media type the client prefers; the first offered wins a tie."""
-    forced = request.values.get("format")
+    return negotiate_header(
+        request.headers.get("Accept", ""), request.values.get("format"), offered
+    )
+
+
+def negotiate_header(accept: str, forced: str | None, offered: list[str]) -> str:
+    """Return the offered type that ?format= names, or else the Accept header prefers."""
     if forced:
         return _forced(forced, offered)
-    best = _best(request.headers.get("Accept", ""), tuple(offered))
+    best = _best(accept, tuple(offered))
     if best is None:
         raise Problem(
             406,

@@ -10,39 +10,24 @@ allowlist, never by a variable, a prefixed name or a relative IRI.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .problems import Problem
-
-_TOKEN = re.compile(
-    r"""
-    (?P<comment>\#[^\n\r]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-        |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<word>[A-Za-z_][\w\-.]*(?::[\w\-.:%\\]*)?|:[\w\-.:%\\]*)
-    | (?P<var>[?$]\w+)
-    | (?P<space>\s+)
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+from .tokens import tokens
 
 
-def services(query: str) -> list[str]:
+@lru_cache(maxsize=1024)
+def services(query: str) -> tuple[str, ...]:
     """Return what each SERVICE clause names (IRI text, variable or prefixed name)."""
-    tokens = [
-        (m.lastgroup, m.group())
-        for m in _TOKEN.finditer(query)
-        if m.lastgroup not in ("space", "comment")
-    ]
+    found = tokens(query)
     named = []
-    for index, (kind, text) in enumerate(tokens):
+    for index, (kind, text) in enumerate(found):
         if kind == "word" and text.upper() == "SERVICE":
-            following = [t for _, t in tokens[index + 1 : index + 3]]
+            following = [t for _, t in found[index + 1 : index + 3]]
             if following and following[0].upper() == "SILENT":
                 following = following[1:]
             named.append(following[0] if following else "")
-    return named
+    return tuple(named)
 
 
 def check_services(query: str, allowlist: str) -> None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from contextlib import suppress
 from dataclasses import replace
+from functools import lru_cache
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
 from newsgraph.graph.store import GRAPH_FORMATS, RESULT_FORMATS
+from newsgraph.settings import Settings
 
-from .conneg import negotiate
+from .conneg import negotiate, negotiate_header
 from .db import current_target, executors, get_store, settings
 from .executor import (
     STORE_REPLACED,
@@ -21,6 +24,7 @@ from .executor import (
     QueryFailed,
     QueryTimeout,
 )
+from .fastpath import bounded_lookup, run_inline
 from .federation import check_services
 from .problems import Problem
 from .service import service_description
@@ -28,7 +32,7 @@ from .service import service_description
 blueprint = Blueprint("sparql", __name__)
 SOLUTION_TYPES = list(RESULT_FORMATS)
 GRAPH_TYPES = list(GRAPH_FORMATS)
-EXPOSED_HEADERS = "Content-Type, Vary, Server-Timing, X-Result-Limit, X-Result-Truncated"
+EXPOSED_HEADERS = "Content-Type, Vary, ETag, Server-Timing, X-Result-Limit, X-Result-Truncated"
 TEXT_TYPES = {
     "text/csv",
     "text/tab-separated-values",
@@ -130,6 +134,10 @@ def _form_list(name: str) -> list[str]:
     return request.form.getlist(name) if request.method == "POST" else []
 
 
+def _form_value(name: str) -> str | None:
+    return request.form.get(name) if request.method == "POST" else None
+
+
 def _run(query: str, default_graphs: list[str] | None, named_graphs: list[str] | None) -> Response:
     config = settings()
     if len(query.encode("utf-8")) > config.MAX_QUERY_BYTES:
@@ -145,19 +153,74 @@ def _run(query: str, default_graphs: list[str] | None, named_graphs: list[str] |
         default_graphs,
         named_graphs,
     )
-    return respond(execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT), config.RESULT_LIMIT)
+    key = _cache_key(job)
+    etag = _etag(key)
+    if request.method == "GET" and request.if_none_match.contains(etag):
+        return _not_modified(etag)
+    finished = _answer(job, config)
+    response = respond(finished, config.RESULT_LIMIT)
+    if request.method == "GET":
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def _answer(job: Job, config: Settings) -> Finished:
+    """Answer in this web worker if the query is a small lookup, else in a query process."""
+    inline = _inline(job, config.INLINE_MAX_QUADS)
+    return inline or execute(job, config.QUERY_TIMEOUT, config.QUEUE_TIMEOUT)
+
+
+def _cache_key(job: Job) -> tuple:
+    graphs = (
+        tuple(job.default_graphs) if job.default_graphs is not None else None,
+        tuple(job.named_graphs) if job.named_graphs is not None else None,
+    )
+    return (job.store_path, job.query, graphs, tuple(job.media_types.items()), job.limit)
+
+
+def _etag(key: tuple) -> str:
+    """Name one answer: the same query, dataset and format on the same store."""
+    return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+
+
+def _not_modified(etag: str) -> Response:
+    response = Response(status=304)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def _inline(job: Job, max_quads: int) -> Finished | None:
+    """Answer a small lookup in this web worker (see fastpath); None to use a query process."""
+    if max_quads <= 0:
+        return None
+    lookup = bounded_lookup(job.query)
+    if lookup is None:
+        return None
+    store = get_store()
+    if str(store.path) != job.store_path:
+        return None  # a new store was switched in meanwhile: let the query process follow it
+    return run_inline(store, job, lookup, max_quads)
 
 
 def _acceptable() -> dict[str, str]:
     """Negotiate a media type for each kind of result the query may turn out to give."""
-    chosen = {}
+    forced = request.args.get("format") or _form_value("format")
+    return dict(_acceptable_for(request.headers.get("Accept", ""), forced))
+
+
+@lru_cache(maxsize=512)
+def _acceptable_for(accept: str, forced: str | None) -> tuple[tuple[str, str], ...]:
+    # clients send few distinct Accept headers; negotiating costs more than a small query
+    chosen: dict[str, str] = {}
     for kinds, offered in ((("solutions", "boolean"), SOLUTION_TYPES), (("graph",), GRAPH_TYPES)):
         with suppress(Problem):
-            media_type = negotiate(offered)
+            media_type = negotiate_header(accept, forced, offered)
             chosen.update(dict.fromkeys(kinds, media_type))
     if not chosen:
-        negotiate(SOLUTION_TYPES)  # raises the 406 problem
-    return chosen
+        negotiate_header(accept, forced, SOLUTION_TYPES)  # raises the 406 problem
+    return tuple(chosen.items())
 
 
 def execute(job: Job, timeout: float, queue_timeout: float) -> Finished:
