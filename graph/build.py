@@ -23,6 +23,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from newsgraph.ontology.terms import ontology_file, ontology_quads, vocabulary
+from newsgraph.queries.rdf import catalogue_graph, catalogue_quads
 from newsgraph.settings import Settings
 
 from .corpus import CorpusPaths, bundled_corpus, load_corpus
@@ -74,7 +75,8 @@ def dataset_quads(corpus: Corpus, base: str) -> list[ox.Quad]:
     """Return every distinct quad of the dataset: ontology, registry and articles."""
     ontology_graph = Iris(base).graph("ontology")
     quads = ontology_quads(base, ontology_graph) + list(corpus_quads(corpus, base))
-    return list(dict.fromkeys(quads))  # the same fact may be stated by several items
+    # the same fact may be stated by several items
+    return list(dict.fromkeys(quads + catalogue_quads(base)))
 
 
 def coverage(corpus: Corpus) -> dict[str, dict[str, int]]:
@@ -94,6 +96,7 @@ def fingerprint(root: Path, settings: Settings) -> dict[str, Any]:
         "code": _digest(p.read_bytes() for p in code),
         "ontology": _digest([ontology_file().read_bytes()]),
         "registry": _digest(p.read_bytes() for p in sorted(paths.registry.glob("*.yaml"))),
+        "queries": _digest(p.read_bytes() for p in _query_files()),
         "articles": {
             p.stem: _digest([p.read_bytes(), _read(paths.annotations / f"{p.stem}.yaml")])
             for p in sorted(paths.articles.glob("*.txt"))
@@ -199,7 +202,8 @@ def _changed_graphs(
 ) -> dict[str, list[ox.Quad] | None]:
     iris = Iris(base)
     changes: dict[str, list[ox.Quad] | None] = {
-        iris.graph("registry").value: _distinct(registry_graph_quads(corpus, base))
+        iris.graph("registry").value: _distinct(registry_graph_quads(corpus, base)),
+        catalogue_graph(base): catalogue_quads(base),
     }
     by_id = {a.id: a for a in corpus.articles}
     for done, article_id in enumerate(plan.changed, 1):
@@ -282,6 +286,11 @@ def _current_report(data_dir: Path) -> dict[str, Any] | None:
 
 def _distinct(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     return list(dict.fromkeys(quads))
+
+
+def _query_files() -> list[Path]:
+    folder = Path(str(resources.files("newsgraph.queries")))
+    return sorted([*folder.glob("*.rq"), *folder.glob("*.py")])
 
 
 def _digest(chunks: Iterable[bytes]) -> str:

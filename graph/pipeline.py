@@ -36,6 +36,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from newsgraph.ontology.terms import Vocabulary, ontology_quads
+from newsgraph.queries.rdf import catalogue_graph, catalogue_quads
 
 from .checks import Context
 from .corpus import (
@@ -618,7 +619,9 @@ def fill_store(
     registry, redone, crossed = settle(shared, ctx, scan)
     iris = Iris(shared.base)
     ontology = ontology_quads(shared.base, iris.graph("ontology"))
-    store.bulk_load_nquads([ox.serialize(registry, format=ox.RdfFormat.N_QUADS), redone])
+    queries = catalogue_quads(shared.base)
+    store.bulk_load_nquads([ox.serialize(registry + queries, format=ox.RdfFormat.N_QUADS), redone])
+    scan.graphs[catalogue_graph(shared.base)] = len(queries)
     clock("registry")
     pending = b"".join([*scan.pending, registry_inferences(registry + ontology, shared)])
     registry_iri = iris.graph("registry").value  # workers add discrepancies of their events

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -219,6 +220,13 @@ def dump_command(data_dir: str | None, out: str | None) -> None:
     help="Read the query from a file.",
 )
 @click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A value for a saved query's parameter (repeat for several).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "csv", "tsv", "json"]),
@@ -226,20 +234,81 @@ def dump_command(data_dir: str | None, out: str | None) -> None:
     show_default=True,
     help="Output format for SELECT results.",
 )
+@click.option(
+    "--server",
+    metavar="URL",
+    help="Run a saved query through a running newsgraph server (e.g. http://127.0.0.1:5000).",
+)
+@click.option("--list", "list_saved", is_flag=True, help="List the saved queries and exit.")
 @data_option
-def query_command(sparql: str | None, path: str | None, fmt: str, data_dir: str | None) -> None:
-    """Run a SPARQL query (argument, --file or stdin) against the local store."""
+def query_command(
+    sparql: str | None,
+    path: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    server: str | None,
+    list_saved: bool,
+    data_dir: str | None,
+) -> None:
+    """Run a saved query by NAME, or SPARQL text (argument, --file or stdin), on the store."""
     from newsgraph.graph.store import GraphStore, StoreMissing
+    from newsgraph.queries.catalog import load_queries
+    from newsgraph.queries.params import ParameterError
+    from newsgraph.queries.running import RemoteError, fetch, run_locally
 
-    text = sparql or (Path(path).read_text() if path else sys.stdin.read())
     settings = _settings(None, data_dir)
+    saved = {q.name: q for q in load_queries(settings.BASE_IRI)}
+    if list_saved:
+        for q in saved.values():
+            names = " ".join(f"--param {p.name}=…" for p in q.parameters)
+            click.echo(f"{q.name}  {names}".rstrip())
+        return
+    query = saved.get(sparql or "")
+    given = _parameters(params)
+    if query is None and (given or server):
+        raise click.ClickException(
+            f"{sparql!r} is not a saved query (--param and --server need one); "
+            "see `newsgraph query --list`"
+        )
     try:
-        result = GraphStore.open_read_only(settings.data_dir).query(text)
-    except StoreMissing as error:
+        if query is not None and server:
+            _print_remote(fetch(server, query.name, given, fmt), fmt)
+            return
+        store = GraphStore.open_read_only(settings.data_dir)
+        if query is not None:
+            result = run_locally(store, query, given, settings.BASE_IRI)
+        else:
+            result = store.query(sparql or (Path(path).read_text() if path else sys.stdin.read()))
+    except (StoreMissing, RemoteError) as error:
         raise click.ClickException(str(error)) from error
+    except ParameterError as error:
+        raise click.ClickException(f"{error}; see `newsgraph query --list`") from error
     except SyntaxError as error:
         raise click.ClickException(f"query syntax error: {error}") from error
     _print_result(result, fmt)
+
+
+def _parameters(pairs: tuple[str, ...]) -> dict[str, str]:
+    given = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{pair!r}: write NAME=VALUE", param_hint="--param")
+        given[name] = value
+    return given
+
+
+def _print_remote(body: bytes, fmt: str) -> None:
+    if fmt != "table":
+        sys.stdout.buffer.write(body)
+        return
+    document = json.loads(body)
+    if "boolean" in document:
+        click.echo("true" if document["boolean"] else "false")
+        return
+    names = document["head"]["vars"]
+    rows = [{k: v["value"] for k, v in b.items()} for b in document["results"]["bindings"]]
+    _print_table(names, rows)
 
 
 # client, request line, status, bytes, duration in ms, user agent

@@ -23,10 +23,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _register(app: Flask) -> None:
     from . import (
+        catalogue,
         dumps,
         home,
         limits,
         ontology_docs,
+        openapi,
         problems,
         resources,
         response_cache,
@@ -44,6 +46,8 @@ def _register(app: Flask) -> None:
     app.add_template_filter(resources.local, "local_path")
     app.register_blueprint(home.blueprint)
     app.register_blueprint(dumps.blueprint)
+    app.register_blueprint(catalogue.blueprint)
+    app.register_blueprint(openapi.blueprint)
     if app.extensions["newsgraph.settings"].WRITE_TOKEN:
         from . import writes
 

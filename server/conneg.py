@@ -67,7 +67,9 @@ def _best(accept_header: str, offered: tuple[str, ...]) -> str | None:
         return offered[0]
     candidates = [*offered, *(alias for alias, real in EQUIVALENTS.items() if real in offered)]
     best = accept.best_match(candidates)
-    return EQUIVALENTS.get(best, best) if best is not None else None
+    if best is None or best in offered:
+        return best
+    return EQUIVALENTS.get(best, best)
 
 
 def _forced(name: str, offered: list[str]) -> str:

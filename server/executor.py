@@ -30,6 +30,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from newsgraph.graph.store import GraphStore, QueryResult
+from newsgraph.queries.params import rdf_terms
 
 CHUNK = 64 * 1024
 DATA, HEAD, ERROR, END, WHOLE = b"D", b"H", b"E", b"Z", b"W"
@@ -50,12 +51,11 @@ class Job:
     named_graphs: list[str] | None = None
     substitutions: dict[str, str] | None = None  # variable -> IRI, bound (never pasted)
     literals: dict[str, str] | None = None  # variable -> plain string literal, bound
+    typed: dict[str, tuple[str, str]] | None = None  # variable -> (lexical form, datatype)
 
     def bindings(self) -> dict[str, ox.NamedNode | ox.Literal] | None:
         """Return the values bound to variables before evaluation, as RDF terms."""
-        bound = {k: ox.NamedNode(v) for k, v in (self.substitutions or {}).items()}
-        bound.update({k: ox.Literal(v) for k, v in (self.literals or {}).items()})
-        return bound or None
+        return rdf_terms(self.substitutions, self.literals, self.typed) or None
 
 
 @dataclass

@@ -132,7 +132,7 @@ class _Reader:
 
 def run_inline(store: GraphStore, job: Job, lookup: Lookup, max_quads: int) -> Finished | None:
     """Answer the job here if its pattern matches at most `max_quads` quads; else None."""
-    if job.default_graphs is not None or job.named_graphs is not None or job.substitutions:
+    if job.default_graphs is not None or job.named_graphs is not None or job.bindings():
         return None
     bound = min(max_quads, job.limit) if job.limit > 0 else max_quads
     if store.matches_more_than(bound, lookup.subject, lookup.predicate, lookup.object):

@@ -13,15 +13,26 @@ PROBLEM_TYPE = "application/problem+json"
 class Problem(Exception):
     """An error answered with a problem document."""
 
-    def __init__(self, status: int, title: str, detail: str, headers: dict | None = None):
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        headers: dict | None = None,
+        extra: dict | None = None,
+    ):
         super().__init__(detail)
         self.status, self.title, self.detail = status, title, detail
         self.headers = headers or {}
+        self.extra = extra or {}  # extension members of the problem (RFC 7807, 3.2)
 
 
-def problem_response(status: int, title: str, detail: str, headers: dict | None = None) -> Response:
+def problem_response(
+    status: int, title: str, detail: str, headers: dict | None = None, extra: dict | None = None
+) -> Response:
     """Return a problem+json response."""
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    body.update(extra or {})
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_TYPE)
     response.headers.update(headers or {})
     return response
@@ -32,7 +43,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Problem)
     def _problem(error: Problem) -> Response:
-        return problem_response(error.status, error.title, error.detail, error.headers)
+        return problem_response(error.status, error.title, error.detail, error.headers, error.extra)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from newsgraph.graph.dump import dumps_dir, latest_release
 from newsgraph.graph.store import GRAPH_FORMATS, build_report
+from newsgraph.queries.rdf import catalogue_graph
 
 from .conneg import client_order_best
 from .db import current_target, settings
@@ -23,6 +24,7 @@ from .sparql import select_rows
 blueprint = Blueprint("void", __name__)
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
 DCT = "http://purl.org/dc/terms/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -133,6 +135,25 @@ def _triples():
         yield ox.Triple(dataset, n(f"{VOID}exampleResource"), n(example))
     yield from _release(dataset, host)
     yield from _statistics(dataset, base)
+    yield from _saved_queries(dataset, base, host, report)
+
+
+def _saved_queries(dataset: ox.NamedNode, base: str, host: str, report: dict):
+    """Describe the named graph of saved queries (SHACL executables) as a subset."""
+    n = ox.NamedNode
+    graph = catalogue_graph(base)
+    subset = n(f"{base}void#saved-queries")
+    yield ox.Triple(dataset, n(f"{VOID}subset"), subset)
+    yield ox.Triple(subset, n(RDF_TYPE), n(f"{VOID}Dataset"))
+    yield ox.Triple(subset, n(RDF_TYPE), n(f"{SD}NamedGraph"))
+    yield ox.Triple(subset, n(f"{SD}name"), n(graph))
+    title = "Saved example queries, as SHACL SPARQL executables"
+    yield ox.Triple(subset, n(f"{DCT}title"), ox.Literal(title, language="en"))
+    yield ox.Triple(subset, n("http://xmlns.com/foaf/0.1/page"), n(host + "queries"))
+    triples = report.get("graphs", {}).get(graph, 0)
+    yield ox.Triple(
+        subset, n(f"{VOID}triples"), ox.Literal(str(triples), datatype=n(f"{XSD}integer"))
+    )
 
 
 def _examples(base: str) -> list[str]:
@@ -208,4 +229,4 @@ def _statistics(dataset: ox.NamedNode, base: str):
 
 
 def _prefixes() -> dict[str, str]:
-    return {"void": VOID, "dcat": DCAT, "dcterms": DCT, "xsd": XSD}
+    return {"void": VOID, "dcat": DCAT, "dcterms": DCT, "xsd": XSD, "sd": SD}

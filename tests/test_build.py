@@ -17,9 +17,9 @@ from newsgraph.settings import Settings
 from .conftest import BASE
 
 
-def test_one_named_graph_per_article_plus_registry_and_ontology(built, corpus):
+def test_one_named_graph_per_article_plus_registry_ontology_and_queries(built, corpus):
     graphs = GraphStore.open_read_only(built.data_dir).named_graphs()
-    expected = {BASE + "graph/ontology", BASE + "graph/registry", BASE + "graph/inferred"}
+    expected = {BASE + f"graph/{name}" for name in ("ontology", "registry", "inferred", "queries")}
     expected |= {f"{BASE}graph/article/{a.id}" for a in corpus.articles}
     assert set(graphs) == expected
 
