@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
-from newsgraph.queries.catalog import SavedQuery, load_queries
+from newsgraph.queries.catalog import Parameter, SavedQuery, load_queries
 from newsgraph.queries.params import CLASS_CHECK, Bound, ParameterError, bind, class_error
 
 from .conneg import negotiate, negotiate_header
@@ -74,12 +74,16 @@ def describe(query: SavedQuery) -> dict[str, Any]:
         "tags": list(query.tags),
         "view": query.view,
         "form": query.form,
-        "parameters": [
-            {k: v for k, v in vars(p).items() if v not in (None, (), "")} for p in query.parameters
-        ],
+        "parameters": [_parameter(p) for p in query.parameters],
         "url": url_for("catalogue.saved_query", name=query.name, _external=True),
         "sparql": query.text,
     }
+
+
+def _parameter(parameter: Parameter) -> dict[str, Any]:
+    fields = {**vars(parameter), "class": parameter.cls, "values": list(parameter.values)}
+    del fields["cls"]
+    return {k: v for k, v in fields.items() if v not in (None, [], "")}
 
 
 @blueprint.get("/queries/<name>")

@@ -208,6 +208,8 @@ def test_the_catalogue_lists_every_query_as_json(server):
     listed = {q["name"]: q for q in response.json()["queries"]}
     assert sorted(listed) == sorted(NAMES)
     assert all(q["url"] == f"{server}queries/{q['name']}" for q in listed.values())
+    actor = listed["events-of-an-actor"]["parameters"][0]
+    assert actor["class"] == BASE + "ontology#Actor" and actor["type"] == "iri"
 
 
 def test_the_catalogue_filters_by_tag(server):
