@@ -3,13 +3,13 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test setup java lint
+.PHONY: run test setup java browser lint assets
 
 run: setup
 	$(BIN)/newsgraph build
 	$(BIN)/newsgraph serve
 
-test: setup java
+test: setup java browser
 	$(BIN)/pytest
 
 lint: setup
@@ -29,3 +29,13 @@ java:
 	@command -v java >/dev/null 2>&1 || { \
 	  echo "Installing a Java runtime for HermiT"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
+
+# Headless Chromium for the browser tests (driven by Playwright, which downloads no browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# Front-end libraries from the npm registry, copied into server/static/vendor (committed).
+assets:
+	cd frontend && npm ci --no-audit --no-fund && npm run vendor

@@ -25,6 +25,8 @@ def _register(app: Flask) -> None:
     from . import (
         catalogue,
         dumps,
+        editor,
+        headers,
         home,
         limits,
         ontology_docs,
@@ -34,6 +36,7 @@ def _register(app: Flask) -> None:
         response_cache,
         search,
         sparql,
+        views,
         void,
     )
 
@@ -48,6 +51,9 @@ def _register(app: Flask) -> None:
     app.register_blueprint(dumps.blueprint)
     app.register_blueprint(catalogue.blueprint)
     app.register_blueprint(openapi.blueprint)
+    app.register_blueprint(editor.blueprint)
+    app.register_blueprint(views.blueprint)
+    headers.register(app)
     if app.extensions["newsgraph.settings"].WRITE_TOKEN:
         from . import writes
 

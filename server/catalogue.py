@@ -149,6 +149,7 @@ def _page(query: SavedQuery, given: dict[str, str]) -> tuple[str, int] | str:
         "query": query,
         "given": given,
         "editor": url_for("sparql.endpoint") + "#query=" + urllib.parse.quote(query.text),
+        "picture": _picture(query, given),
         "downloads": {label: _with(given, format=fmt) for fmt, label in DOWNLOADS.items()},
     }
     try:
@@ -162,6 +163,14 @@ def _page(query: SavedQuery, given: dict[str, str]) -> tuple[str, int] | str:
     body = run(query, bound, {"solutions": media, "boolean": media}).read_all()
     context.update(_results(body))
     return render_template("query.html", **context)
+
+
+def _picture(query: SavedQuery, given: dict[str, str]) -> str | None:
+    """Return the link that draws this query as its view (timeline, graph), if it has one."""
+    from .views import VIEWS  # the views draw saved queries, so they import this module
+
+    view = next((v for v in VIEWS.values() if v.name == query.view), None)
+    return url_for(view.endpoint, query=query.name, **given) if view else None
 
 
 def _results(body: bytes) -> dict[str, Any]:

@@ -1,18 +1,27 @@
-"""The home page and the health check."""
+"""The home page (what the dataset is, counts, search, saved-query gallery) and health checks."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template
+import threading
+import urllib.parse
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, render_template, url_for
 
 from newsgraph.graph.store import build_report
 
+from .catalogue import catalogue
 from .db import current_target, get_store, settings
+from .pages import safe_href
 from .sparql import select_rows
+from .views import VIEWS
 
 blueprint = Blueprint("home", __name__)
-
+PREFIXES = """PREFIX ng: <{ns}>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
 COUNTS = """
-PREFIX ng: <{ns}>
 SELECT
   (COUNT(DISTINCT ?article) AS ?articles)
   (COUNT(DISTINCT ?actor) AS ?actors)
@@ -22,24 +31,88 @@ WHERE {{
   {{ ?article a ng:NewsArticle }}
   UNION {{ ?event ng:reportedIn ?a . ?event ng:factuality ?f }}
   UNION {{ ?agreement ng:agreementStatus ?s }}
-  UNION {{ ?actor a ?type . ?type <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ng:Actor }}
+  UNION {{ ?actor a ?type . ?type rdfs:subClassOf* ng:Actor }}
 }}
 """
-
-
-_COUNTS: dict[str, dict[str, str]] = {}  # per store: the counts cannot change under it
+DATES = """
+SELECT * WHERE {{
+  {{ SELECT (MIN(?published) AS ?firstPublished) (MAX(?lastDay) AS ?lastPublished) WHERE {{
+       ?article a ng:NewsArticle ; ng:publicationDate ?time .
+       ?time ng:earliest ?published . OPTIONAL {{ ?time ng:latest ?latest }}
+       BIND(COALESCE(?latest, ?published) AS ?lastDay) }} }}
+  {{ SELECT (MIN(?start) AS ?firstEvent) (MAX(?start) AS ?lastEvent) WHERE {{
+       ?event ng:hasTime|ng:startTime ?when . ?when ng:earliest ?start }} }}
+  {{ SELECT (COUNT(DISTINCT ?article) AS ?authored) WHERE {{
+       ?article a ng:NewsArticle ; dcterms:creator ?author }} }}
+}}
+"""
+LATEST = """
+SELECT ?article ?title ?published ?date (SAMPLE(?name) AS ?author) WHERE {{
+  ?article a ng:NewsArticle ; dcterms:title ?title .
+  OPTIONAL {{ ?article ng:publicationDate ?time . ?time ng:earliest ?published .
+              OPTIONAL {{ ?time ng:expression ?date }} }}
+  OPTIONAL {{ ?article dcterms:creator/rdfs:label ?name }}
+}}
+GROUP BY ?article ?title ?published ?date
+ORDER BY DESC(?published) ?article
+LIMIT 10
+"""
+_OVERVIEW: dict[str, dict[str, Any]] = {}  # per store: it cannot change under it
+_LOCK = threading.Lock()
 
 
 @blueprint.get("/")
 def index() -> str:
-    """Show what the dataset is and where to query it."""
+    """Show what the dataset is, its counts, a search box, the saved queries and the links."""
+    return render_template(
+        "index.html",
+        overview=overview(),
+        report=build_report(settings().data_dir),
+        gallery=_gallery(),
+    )
+
+
+def overview() -> dict[str, Any]:
+    """Return the counts, date ranges and latest articles of the served store (cached)."""
     store = current_target()
-    if store not in _COUNTS:
-        rows = select_rows(COUNTS.format(ns=f"{settings().BASE_IRI}ontology#"))
-        _COUNTS.clear()
-        _COUNTS[store] = rows[0] if rows else {}
-    report = build_report(settings().data_dir)
-    return render_template("index.html", counts=_COUNTS[store], report=report)
+    with _LOCK:
+        if store not in _OVERVIEW:
+            _OVERVIEW.clear()
+            _OVERVIEW[store] = _compute_overview()
+        return _OVERVIEW[store]
+
+
+def _compute_overview() -> dict[str, Any]:
+    base = settings().BASE_IRI
+    prefixes = PREFIXES.format(ns=f"{base}ontology#")
+    counts = select_rows(prefixes + COUNTS.format())
+    dates = select_rows(prefixes + DATES.format())
+    latest = select_rows(prefixes + LATEST.format())
+    for row in latest:
+        row["href"] = safe_href(row["article"], base)
+    return {
+        "counts": counts[0] if counts else {},
+        "dates": dates[0] if dates else {},
+        "latest": latest,
+    }
+
+
+def _gallery() -> list[dict[str, Any]]:
+    """Return a card per saved query: what it asks, where to run, edit or draw it."""
+    editor = url_for("sparql.endpoint")
+    drawn_by = {view.name: view.endpoint for view in VIEWS.values()}
+    cards = []
+    for query in sorted(catalogue().values(), key=lambda q: q.name):
+        draw = drawn_by.get(query.view)
+        cards.append(
+            {
+                "query": query,
+                "page": url_for("catalogue.saved_query", name=query.name),
+                "editor": f"{editor}#query={urllib.parse.quote(query.text)}",
+                "picture": url_for(draw, query=query.name) if draw else None,
+            }
+        )
+    return cards
 
 
 @blueprint.get("/livez")

@@ -8,7 +8,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, request
 
 from newsgraph.graph.store import GRAPH_FORMATS, RESULT_FORMATS
 from newsgraph.settings import Settings
@@ -297,7 +297,9 @@ def respond(finished: Finished, limit: int) -> Response:
 def _describe_service() -> Response:
     media_type = negotiate([*GRAPH_TYPES, "text/html"])
     if media_type == "text/html":
-        return Response(render_template("sparql.html"), mimetype="text/html")
+        from .editor import editor_page  # the editor's module needs this one
+
+        return Response(editor_page(), mimetype="text/html")
     body = service_description(request.base_url, settings().BASE_IRI, get_store(), media_type)
     mimetype = media_type + ("; charset=utf-8" if media_type in TEXT_TYPES else "")
     return Response(body, content_type=mimetype)

@@ -42,10 +42,16 @@ def expected_files() -> list[str]:
         "queries": "newsgraph/queries",
         "server": "newsgraph/server",
     }
-    patterns = ["ontology/*.ttl", "graph/corpus/*/*", "queries/*.rq", "server/templates/*"]
+    patterns = [
+        "ontology/*.ttl",
+        "graph/corpus/*/*",
+        "queries/*.rq",
+        "server/templates/*",
+        "server/static/**/*",
+    ]
     found = []
     for pattern in patterns:
-        for path in sorted(ROOT.glob(pattern)):
+        for path in sorted(p for p in ROOT.glob(pattern) if p.is_file()):
             top, rest = path.relative_to(ROOT).as_posix().split("/", 1)
             found.append(f"{mapping[top]}/{rest}")
     return found
