@@ -319,7 +319,8 @@ def server_commands(
     """
     cached, uncached, oxi = free_port(), free_port(), free_port()
     env = {"NEWSGRAPH_DATA_DIR": str(data_dir), "NEWSGRAPH_RESULT_LIMIT": "0"}
-    env["NEWSGRAPH_QUERY_PROCESSES"] = str(ARGS.query_processes)
+    if ARGS.query_processes:
+        env["NEWSGRAPH_QUERY_PROCESSES"] = str(ARGS.query_processes)
     env["NEWSGRAPH_QUERY_TIMEOUT"] = str(ARGS.query_timeout)
     oxigraph = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(store)]
     oxigraph += ["--bind", f"127.0.0.1:{oxi}", "--union-default-graph"]
@@ -338,7 +339,8 @@ def server_commands(
 def newsgraph_command(port: int) -> list[str]:
     """Return the command serving our app on a port."""
     command = [str(BIN / "newsgraph"), "serve", "--port", str(port)]
-    return [*command, "--workers", str(ARGS.workers), "--threads", str(ARGS.threads)]
+    command += ["--workers", str(ARGS.workers)] if ARGS.workers else []
+    return command + (["--threads", str(ARGS.threads)] if ARGS.threads else [])
 
 
 def time_each(queries: dict[str, str], endpoints: dict[str, str]) -> list[dict]:
@@ -423,6 +425,7 @@ def stream_million(data_dir: Path) -> dict[str, float]:
     url = f"http://127.0.0.1:{port}/sparql"
     command = [str(BIN / "newsgraph"), "serve", "--port", str(port), "--workers", "1"]
     env = {"NEWSGRAPH_DATA_DIR": str(data_dir), "NEWSGRAPH_RESULT_LIMIT": "0"}
+    env["NEWSGRAPH_QUERY_TIMEOUT"] = "900"  # this measures memory: let the stream finish
     with server(command, url, env) as process:
         pid, peak, done = process.pid, [0.0], threading.Event()
 
@@ -481,9 +484,15 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10, help="seconds per wrk run")
     parser.add_argument("--load-seconds", type=float, default=30, help="load test length")
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2, help="our gunicorn workers")
-    parser.add_argument("--threads", type=int, default=8, help="our threads per worker")
-    parser.add_argument("--query-processes", type=int, default=2)
+    parser.add_argument(
+        "--workers", type=int, default=0, help="our gunicorn workers (0: as deployed)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=0, help="our threads per worker (0: as deployed)"
+    )
+    parser.add_argument(
+        "--query-processes", type=int, default=0, help="per web worker (0: as deployed)"
+    )
     parser.add_argument("--server-cpus", default="0", help="CPUs every server is pinned to")
     parser.add_argument("--client-cpus", default="1", help="CPUs wrk is pinned to")
     parser.add_argument("--no-rdflib", action="store_true", help="skip rdflib-endpoint")

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup
 
-from newsgraph.settings import ENV_PREFIX, Settings, describe
+from newsgraph.settings import ENV_PREFIX, Settings, available_cpus, describe
 
 
 def _create_app():
@@ -318,7 +318,12 @@ ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, help="Port to listen on.")
-@click.option("--workers", default=2, show_default=True, help="gunicorn worker processes.")
+@click.option(
+    "--workers",
+    default=0,
+    show_default=True,
+    help="gunicorn worker processes; 0 = one per CPU this server may run on.",
+)
 @click.option("--threads", default=4, show_default=True, help="Threads per worker.")
 @click.option("--debug", is_flag=True, help="Use Flask's development server with reloader.")
 def serve_command(host: str, port: int, workers: int, threads: int, debug: bool) -> None:
@@ -326,6 +331,9 @@ def serve_command(host: str, port: int, workers: int, threads: int, debug: bool)
     if debug:
         _create_app().run(host=host, port=port, debug=True)
         return
+    workers = workers or available_cpus()
+    # the query processes are shared out over the web workers that gunicorn will start
+    os.environ[f"{ENV_PREFIX}QUERY_PROCESSES"] = str(_settings(None, None).query_processes(workers))
     argv = [
         "gunicorn",
         "--bind",

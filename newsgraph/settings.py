@@ -45,7 +45,9 @@ class Settings:
         "Seconds a query may wait for a free query process; after that it is answered 503.",
     )
     QUERY_PROCESSES: int = _setting(
-        2, "Query processes per web worker; each runs one query at a time."
+        0,
+        "Query processes per web worker; each runs one query at a time. 0 = share the CPUs "
+        "this server may run on among the web workers (at least one each).",
     )
     QUERY_MEMORY_MB: int = _setting(
         4096, "Heap limit of a query process, in MB (0 = none); a query exceeding it fails."
@@ -126,6 +128,12 @@ class Settings:
                 f"set {ENV_PREFIX}BASE_IRI, e.g. http://127.0.0.1:5000/"
             )
 
+    def query_processes(self, web_workers: int = 1) -> int:
+        """Return the query processes each of that many web workers starts."""
+        if self.QUERY_PROCESSES > 0:
+            return self.QUERY_PROCESSES
+        return max(1, available_cpus() // max(1, web_workers))
+
     @property
     def data_dir(self) -> Path:
         """Return the data directory as a path."""
@@ -134,6 +142,14 @@ class Settings:
     def as_dict(self) -> dict[str, Any]:
         """Return the settings as a plain mapping (for Flask's config)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def available_cpus() -> int:
+    """Return how many CPUs this process may run on (its affinity, as taskset sets it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def describe() -> list[tuple[str, Any, str]]:

@@ -62,7 +62,8 @@ def executors(app: Flask | None = None) -> ExecutorPool:
             pool = app.extensions.get(_POOL_KEY)
             if pool is None:
                 s: Settings = app.extensions["newsgraph.settings"]
-                pool = ExecutorPool(s.QUERY_PROCESSES, s.SPOOL_MEMORY_BYTES, s.QUERY_MEMORY_MB)
+                processes = s.query_processes()
+                pool = ExecutorPool(processes, s.SPOOL_MEMORY_BYTES, s.QUERY_MEMORY_MB)
                 app.extensions[_POOL_KEY] = pool
     return pool
 

@@ -33,6 +33,10 @@ from newsgraph.graph.store import GraphStore, QueryResult
 from newsgraph.queries.params import rdf_terms
 
 CHUNK = 64 * 1024
+# A query running this long is "slow": while it runs the pool may start one more process,
+# so that short queries are not stuck behind long ones (up to twice the pool's size).
+SLOW_AFTER = 1.0
+WAIT_STEP = 0.1  # how often a waiting request looks again for a slow query to overflow past
 DATA, HEAD, ERROR, END, WHOLE = b"D", b"H", b"E", b"Z", b"W"
 STORE_REPLACED = "Store replaced"
 PIVOTS = {"solutions": "text/tab-separated-values", "graph": "application/n-triples"}
@@ -330,11 +334,13 @@ class Executor:
 
 
 class ExecutorPool:
-    """A fixed number of executors shared by the threads of one web worker."""
+    """Executors shared by the threads of one web worker: `size` of them, plus one more per
+    query running longer than SLOW_AFTER (at most `size` more), retired when it ends."""
 
     def __init__(self, size: int, spool_bytes: int, memory_limit_mb: int = 0):
         self.size, self.spool_bytes, self.memory_limit_mb = size, spool_bytes, memory_limit_mb
         self._idle: list[Executor] = []
+        self._busy_since: dict[int, float] = {}  # id(executor): when its query started
         self._count = 0
         self._cond = threading.Condition()
         self._context = multiprocessing.get_context("forkserver")
@@ -345,6 +351,8 @@ class ExecutorPool:
         started = time.monotonic()
         executor = self._acquire(started + queue_timeout)
         queued = time.monotonic()
+        with self._cond:
+            self._busy_since[id(executor)] = queued
         try:
             finished = self._exchange(executor, job, queued + timeout)
         except (QueryTimeout, ExecutorDied, BrokenPipeError, EOFError, OSError) as error:
@@ -407,13 +415,19 @@ class ExecutorPool:
         except EOFError as error:
             raise ExecutorDied("the query process ended unexpectedly") from error
 
+    def _allowed(self) -> int:
+        """Return how many executors may exist now (call with the lock held)."""
+        now = time.monotonic()
+        slow = sum(1 for since in self._busy_since.values() if now - since >= SLOW_AFTER)
+        return self.size + min(slow, self.size)
+
     def _acquire(self, deadline: float) -> Executor:
         with self._cond:
-            while not self._idle and self._count >= self.size:
+            while not self._idle and self._count >= self._allowed():
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise PoolBusy()
-                self._cond.wait(remaining)
+                self._cond.wait(min(remaining, WAIT_STEP))
             if self._idle:
                 return self._idle.pop()
             self._count += 1
@@ -427,11 +441,19 @@ class ExecutorPool:
 
     def _release(self, executor: Executor) -> None:
         with self._cond:
-            self._idle.append(executor)
+            self._busy_since.pop(id(executor), None)
+            surplus = self._count > self._allowed()  # an overflow process whose slow query ended
+            if surplus:
+                self._count -= 1
+            else:
+                self._idle.append(executor)
             self._cond.notify()
+        if surplus:
+            executor.kill()
 
     def _discard(self, executor: Executor) -> None:
         executor.kill()
         with self._cond:
+            self._busy_since.pop(id(executor), None)
             self._count -= 1
             self._cond.notify()

@@ -102,22 +102,38 @@ def test_queries_work_after_a_timeout(slow_server):
 
 
 def test_busy_pool_answers_503_with_retry_after(built):
+    # one query process, and one overflow process once a query has run SLOW_AFTER: a third
+    # runaway query finds both busy until its queue timeout
     options = ("--workers", "1", "--threads", "4")
-    limits = {"QUERY_TIMEOUT": 3, "QUEUE_TIMEOUT": 1, "QUERY_PROCESSES": 1}
+    limits = {"QUERY_TIMEOUT": 4, "QUEUE_TIMEOUT": 1.5, "QUERY_PROCESSES": 1}
     with running_server(built.DATA_DIR, *options, **limits) as url:
         statuses: list[requests.Response] = []
         threads = [
             threading.Thread(target=lambda: statuses.append(query(url + "sparql", CROSS_PRODUCT)))
-            for _ in range(2)
+            for _ in range(3)
         ]
         for t in threads:
             t.start()
             time.sleep(0.2)
         for t in threads:
             t.join()
-    assert sorted(r.status_code for r in statuses) == [503, 504]
+    assert sorted(r.status_code for r in statuses) == [503, 504, 504]
     busy = next(r for r in statuses if r.status_code == 503)
     assert busy.headers["Retry-After"] and busy.json()["title"] == "Server busy"
+
+
+def test_short_queries_overtake_a_slow_one_with_a_single_query_process(built):
+    options = ("--workers", "1", "--threads", "4")
+    limits = {"QUERY_TIMEOUT": 6, "QUEUE_TIMEOUT": 5, "QUERY_PROCESSES": 1}
+    with running_server(built.DATA_DIR, *options, **limits) as url:
+        runaway = threading.Thread(target=query, args=(url + "sparql", CROSS_PRODUCT))
+        runaway.start()
+        time.sleep(0.3)
+        answers = [query(url + "sparql", SMALL, timeout=30) for _ in range(5)]
+        still_running = runaway.is_alive()
+        runaway.join()
+    assert [a.status_code for a in answers] == [200] * 5
+    assert still_running
 
 
 def test_query_over_memory_limit_fails_cleanly_and_the_next_one_works(built):
