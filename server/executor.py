@@ -33,8 +33,8 @@ from newsgraph.graph.store import GraphStore, QueryResult
 from newsgraph.queries.params import rdf_terms
 
 CHUNK = 64 * 1024
-# A query running this long is "slow": while it runs the pool may start one more process,
-# so that short queries are not stuck behind long ones (up to twice the pool's size).
+# A query running this long is "slow": while it runs, one more query may run at once, so
+# that short queries are not stuck behind long ones (up to twice the pool's size).
 SLOW_AFTER = 1.0
 WAIT_STEP = 0.1  # how often a waiting request looks again for a slow query to overflow past
 DATA, HEAD, ERROR, END, WHOLE = b"D", b"H", b"E", b"Z", b"W"
@@ -334,8 +334,9 @@ class Executor:
 
 
 class ExecutorPool:
-    """Executors shared by the threads of one web worker: `size` of them, plus one more per
-    query running longer than SLOW_AFTER (at most `size` more), retired when it ends."""
+    """Executors shared by the threads of one web worker: `size` queries run at once, plus
+    one more per query running longer than SLOW_AFTER (at most `size` more). The extra
+    processes, once started, stay for the next slow spell, idle the rest of the time."""
 
     def __init__(self, size: int, spool_bytes: int, memory_limit_mb: int = 0):
         self.size, self.spool_bytes, self.memory_limit_mb = size, spool_bytes, memory_limit_mb
@@ -423,7 +424,7 @@ class ExecutorPool:
 
     def _acquire(self, deadline: float) -> Executor:
         with self._cond:
-            while not self._idle and self._count >= self._allowed():
+            while self._count - len(self._idle) >= self._allowed():
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise PoolBusy()
@@ -442,14 +443,8 @@ class ExecutorPool:
     def _release(self, executor: Executor) -> None:
         with self._cond:
             self._busy_since.pop(id(executor), None)
-            surplus = self._count > self._allowed()  # an overflow process whose slow query ended
-            if surplus:
-                self._count -= 1
-            else:
-                self._idle.append(executor)
+            self._idle.append(executor)
             self._cond.notify()
-        if surplus:
-            executor.kill()
 
     def _discard(self, executor: Executor) -> None:
         executor.kill()
