@@ -21,6 +21,7 @@ PREFIXES = """PREFIX ng: <{ns}>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
+# The inferred graph types every actor ng:Actor (and so on), so each count is one index range.
 COUNTS = """
 SELECT
   (COUNT(DISTINCT ?article) AS ?articles)
@@ -28,34 +29,30 @@ SELECT
   (COUNT(DISTINCT ?event) AS ?events)
   (COUNT(DISTINCT ?agreement) AS ?agreements)
 WHERE {{
-  {{ ?article a ng:NewsArticle }}
-  UNION {{ ?event ng:reportedIn ?a . ?event ng:factuality ?f }}
-  UNION {{ ?agreement ng:agreementStatus ?s }}
-  UNION {{ ?actor a ?type . ?type rdfs:subClassOf* ng:Actor }}
+  {{ ?article a ng:NewsArticle }} UNION {{ ?actor a ng:Actor }}
+  UNION {{ ?event a ng:Event }} UNION {{ ?agreement a ng:Agreement }}
 }}
 """
 DATES = """
 SELECT * WHERE {{
-  {{ SELECT (MIN(?published) AS ?firstPublished) (MAX(?lastDay) AS ?lastPublished) WHERE {{
-       ?article a ng:NewsArticle ; ng:publicationDate ?time .
-       ?time ng:earliest ?published . OPTIONAL {{ ?time ng:latest ?latest }}
-       BIND(COALESCE(?latest, ?published) AS ?lastDay) }} }}
-  {{ SELECT (MIN(?start) AS ?firstEvent) (MAX(?start) AS ?lastEvent) WHERE {{
-       ?event ng:hasTime|ng:startTime ?when . ?when ng:earliest ?start }} }}
+  {{ SELECT (MIN(?published) AS ?firstPublished) (MAX(COALESCE(?latest, ?published)) AS ?lastPublished)
+     WHERE {{ ?article ng:publicationDate ?time . ?time ng:earliest ?published
+              OPTIONAL {{ ?time ng:latest ?latest }} }} }}
+  {{ SELECT (MIN(?day) AS ?firstDate) (MAX(?day) AS ?lastDate) WHERE {{ ?when ng:earliest ?day }} }}
   {{ SELECT (COUNT(DISTINCT ?article) AS ?authored) WHERE {{
-       ?article a ng:NewsArticle ; dcterms:creator ?author }} }}
+       ?article dcterms:creator ?author . ?article a ng:NewsArticle }} }}
 }}
 """
 LATEST = """
 SELECT ?article ?title ?published ?date (SAMPLE(?name) AS ?author) WHERE {{
-  ?article a ng:NewsArticle ; dcterms:title ?title .
-  OPTIONAL {{ ?article ng:publicationDate ?time . ?time ng:earliest ?published .
-              OPTIONAL {{ ?time ng:expression ?date }} }}
+  {{ SELECT ?article ?published WHERE {{ ?article ng:publicationDate/ng:earliest ?published }}
+     ORDER BY DESC(?published) ?article LIMIT 10 }}
+  ?article dcterms:title ?title .
+  OPTIONAL {{ ?article ng:publicationDate/ng:expression ?date }}
   OPTIONAL {{ ?article dcterms:creator/rdfs:label ?name }}
 }}
 GROUP BY ?article ?title ?published ?date
 ORDER BY DESC(?published) ?article
-LIMIT 10
 """
 _OVERVIEW: dict[str, dict[str, Any]] = {}  # per store: it cannot change under it
 _LOCK = threading.Lock()

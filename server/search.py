@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import threading
+from dataclasses import dataclass
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
@@ -16,35 +17,30 @@ from .sparql import select_rows
 
 blueprint = Blueprint("search", __name__)
 MAX_QUERY = 100
-SEARCH = """
+LABELS = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?s (MIN(?score) AS ?rank) (SAMPLE(?name) AS ?matched) (SAMPLE(?main) AS ?label)
-       ?needle ?space ?w1 ?w2 ?w3 ?w4
-WHERE {
-  ?s rdfs:label|skos:altLabel ?name .
-  FILTER(STRSTARTS(STR(?s), ?space))
-  BIND(LCASE(STR(?name)) AS ?lower)
-  FILTER(CONTAINS(?lower, ?w1) && CONTAINS(?lower, COALESCE(?w2, ""))
-         && CONTAINS(?lower, COALESCE(?w3, "")) && CONTAINS(?lower, COALESCE(?w4, "")))
-  BIND(IF(?lower = ?needle, 0, IF(STRSTARTS(?lower, ?needle), 1,
-       IF(CONTAINS(?lower, ?needle), 2, 3))) AS ?score)
-  OPTIONAL { ?s rdfs:label ?main }
+SELECT ?s ?name ?main WHERE {
+  { ?s rdfs:label ?name BIND(true AS ?main) } UNION { ?s skos:altLabel ?name }
 }
-GROUP BY ?s ?needle ?space ?w1 ?w2 ?w3 ?w4
-ORDER BY ?rank STRLEN(STR(?label)) ?label
-LIMIT 50
-"""
-WORDS = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?name ?space WHERE {
-  ?s rdfs:label|skos:altLabel ?name . FILTER(STRSTARTS(STR(?s), ?space))
-}
-"""
-MAX_WORDS = 4  # the search query's ?w1…?w4: words beyond the fourth go into the fourth
+"""  # no FILTER on ?s: filtering in Python is cheaper than in the query
+MAX_HITS = 50
 WORD = re.compile(r"\w+")
-_VOCABULARY: dict[str, list[str]] = {}  # per store: the words of every label and spelling
+
+
+@dataclass(frozen=True)
+class LabelIndex:
+    """Every label and spelling of the served store's resources, lower-cased for matching."""
+
+    names: list[str]  # lower-cased label or spelling
+    spelled: list[str]  # as written
+    owners: list[int]  # index into iris
+    iris: list[str]
+    labels: dict[int, str]  # the main label of each owner that has one
+    words: list[str]  # every word of every name, for correcting typos
+
+
+_INDEX: dict[str, LabelIndex] = {}  # per store: labels cannot change under it
 _LOCK = threading.Lock()
 
 
@@ -62,13 +58,14 @@ def search() -> Response:
     return Response(page, mimetype="text/html")
 
 
-def _ranked_hits(text: str) -> tuple[list[dict[str, str | int | None]], str | None]:
+def _ranked_hits(text: str) -> tuple[list[dict[str, str | None]], str | None]:
     """Return the hits, and the corrected spelling searched for when the text found none."""
-    hits = _hits(text)
+    index = label_index()
+    hits = _hits(index, text)
     if hits:
         return hits, None
-    corrected = correct(text, _vocabulary())
-    return (_hits(corrected), corrected) if corrected != text else ([], None)
+    corrected = correct(text, index.words)
+    return (_hits(index, corrected), corrected) if corrected != text else ([], None)
 
 
 def correct(text: str, vocabulary: list[str]) -> str:
@@ -84,31 +81,56 @@ def correct(text: str, vocabulary: list[str]) -> str:
     return WORD.sub(closest, text)
 
 
-def _vocabulary() -> list[str]:
+def label_index() -> LabelIndex:
+    """Return the label index of the served store, read once per store and web worker."""
     store = current_target()
     with _LOCK:
-        if store not in _VOCABULARY:
-            rows = select_rows(WORDS, literals={"space": f"{settings().BASE_IRI}id/"})
-            words = {w for row in rows for w in WORD.findall(row["name"].lower())}
-            _VOCABULARY.clear()
-            _VOCABULARY[store] = sorted(words)
-        return _VOCABULARY[store]
+        if store not in _INDEX:
+            _INDEX.clear()
+            _INDEX[store] = _read_index()
+        return _INDEX[store]
 
 
-def _hits(text: str) -> list[dict[str, str | int | None]]:
-    base = settings().BASE_IRI
+def _read_index() -> LabelIndex:
+    space = f"{settings().BASE_IRI}id/"
+    iris: dict[str, int] = {}
+    names, spelled, owners, labels = [], [], [], {}
+    for row in select_rows(LABELS):
+        if not row["s"].startswith(space):
+            continue
+        owner = iris.setdefault(row["s"], len(iris))
+        names.append(row["name"].lower())
+        spelled.append(row["name"])
+        owners.append(owner)
+        if "main" in row:
+            labels.setdefault(owner, row["name"])
+    words = sorted({w for name in set(names) for w in WORD.findall(name)})
+    return LabelIndex(names, spelled, owners, list(iris), labels, words)
+
+
+def _hits(index: LabelIndex, text: str) -> list[dict[str, str | None]]:
+    """Rank the resources one of whose names holds every word: exact, prefix, phrase, words."""
     words = text.split()
-    words = [*words[: MAX_WORDS - 1], " ".join(words[MAX_WORDS - 1 :])] if words else [text]
-    literals = {"needle": text, "space": f"{base}id/"}
-    literals.update({f"w{i}": word for i, word in enumerate(words, 1) if word})
-    rows = select_rows(SEARCH, literals=literals)
+    best: dict[int, tuple[int, int]] = {}  # owner: (score, position of the name that matched)
+    for position, name in enumerate(index.names):
+        if all(word in name for word in words):
+            score = 0 if name == text else 1 if name.startswith(text) else 2 if text in name else 3
+            owner = index.owners[position]
+            if owner not in best or score < best[owner][0]:
+                best[owner] = (score, position)
+    base = settings().BASE_IRI
+
+    def rank(owner: int) -> tuple[int, int, str]:
+        label = index.labels.get(owner, index.iris[owner])
+        return best[owner][0], len(label), label
+
     return [
         {
-            "iri": row["s"],
-            "label": row.get("label", row["s"]),
-            "matched": row.get("matched", ""),
-            "href": safe_href(row["s"], base),
-            "kind": row["s"][len(f"{base}id/") :].split("/", 1)[0],
+            "iri": index.iris[owner],
+            "label": index.labels.get(owner, index.iris[owner]),
+            "matched": index.spelled[best[owner][1]],
+            "href": safe_href(index.iris[owner], base),
+            "kind": index.iris[owner][len(f"{base}id/") :].split("/", 1)[0],
         }
-        for row in rows
+        for owner in sorted(best, key=rank)[:MAX_HITS]
     ]
