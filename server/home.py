@@ -35,7 +35,8 @@ WHERE {{
 """
 DATES = """
 SELECT * WHERE {{
-  {{ SELECT (MIN(?published) AS ?firstPublished) (MAX(COALESCE(?latest, ?published)) AS ?lastPublished)
+  {{ SELECT (MIN(?published) AS ?firstPublished)
+            (MAX(COALESCE(?latest, ?published)) AS ?lastPublished)
      WHERE {{ ?article ng:publicationDate ?time . ?time ng:earliest ?published
               OPTIONAL {{ ?time ng:latest ?latest }} }} }}
   {{ SELECT (MIN(?day) AS ?firstDate) (MAX(?day) AS ?lastDate) WHERE {{ ?when ng:earliest ?day }} }}
