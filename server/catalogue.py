@@ -148,7 +148,7 @@ def _page(query: SavedQuery, given: dict[str, str]) -> tuple[str, int] | str:
     context: dict[str, Any] = {
         "query": query,
         "given": given,
-        "editor": url_for("sparql.endpoint") + "#query=" + urllib.parse.quote(query.text),
+        "editor": editor_link(query),
         "picture": _picture(query, given),
         "downloads": {label: _with(given, format=fmt) for fmt, label in DOWNLOADS.items()},
     }
@@ -165,12 +165,15 @@ def _page(query: SavedQuery, given: dict[str, str]) -> tuple[str, int] | str:
     return render_template("query.html", **context)
 
 
-def _picture(query: SavedQuery, given: dict[str, str]) -> str | None:
-    """Return the link that draws this query as its view (timeline, graph), if it has one."""
-    from .views import VIEWS  # the views draw saved queries, so they import this module
+def editor_link(query: SavedQuery) -> str:
+    """Return the editor's URL that opens the query and runs it."""
+    return url_for("sparql.endpoint") + "#query=" + urllib.parse.quote(query.text)
 
-    view = next((v for v in VIEWS.values() if v.name == query.view), None)
-    return url_for(view.endpoint, query=query.name, **given) if view else None
+
+def _picture(query: SavedQuery, given: dict[str, str]) -> str | None:
+    from .views import picture_link  # the views draw saved queries, so they import this module
+
+    return picture_link(query, given)
 
 
 def _results(body: bytes) -> dict[str, Any]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from flask import Flask, current_app
 
@@ -16,6 +18,7 @@ from newsgraph.settings import Settings
 from .executor import ExecutorPool
 
 _LOCK = threading.Lock()
+T = TypeVar("T")
 _KEY = "newsgraph.store"
 _POOL_KEY = "newsgraph.executors"
 
@@ -88,3 +91,24 @@ def get_store(app: Flask | None = None) -> GraphStore:
 
 def _open(target: str) -> GraphStore:
     return GraphStore.open_build(Path(target))
+
+
+class StoreCache(Generic[T]):
+    """A value computed from the store being served, kept until another store is switched in.
+
+    `extra` keys variants of the value for the same store (the VoID description per host).
+    """
+
+    def __init__(self, compute: Callable[[], T]):
+        self._compute = compute
+        self._values: dict[tuple[str, str], T] = {}
+        self._lock = threading.Lock()
+
+    def get(self, extra: str = "") -> T:
+        """Return the value for the served store, computing it on first use."""
+        key = (current_target(), extra)
+        with self._lock:
+            if key not in self._values:
+                self._values.clear()
+                self._values[key] = self._compute()
+            return self._values[key]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, url_for
@@ -11,7 +10,7 @@ from flask import Blueprint, Response, jsonify, render_template, url_for
 from newsgraph.ontology.terms import ontology_file
 
 from .catalogue import catalogue
-from .db import current_target, settings
+from .db import StoreCache, settings
 from .sparql import select_rows
 
 blueprint = Blueprint("editor", __name__)
@@ -35,8 +34,6 @@ SELECT DISTINCT ?term ?kind WHERE {
   UNION { SELECT DISTINCT ?term ("property" AS ?kind) WHERE { GRAPH ?g { ?s ?term ?o } } }
 }
 """
-_VOCABULARY: dict[str, dict[str, Any]] = {}  # per store: it cannot change under it
-_LOCK = threading.Lock()
 
 
 def editor_page() -> str:
@@ -53,12 +50,7 @@ def editor_page() -> str:
 @blueprint.get("/sparql/vocabulary")
 def vocabulary() -> Response:
     """Answer the prefixes, classes and properties the editor completes (JSON)."""
-    store = current_target()
-    with _LOCK:
-        if store not in _VOCABULARY:
-            _VOCABULARY.clear()
-            _VOCABULARY[store] = _collect()
-    response = jsonify(_VOCABULARY[store])
+    response = jsonify(_VOCABULARY.get())
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
@@ -98,3 +90,6 @@ def _collect() -> dict[str, Any]:
         "classes": sorted(terms["class"]),
         "properties": sorted(terms["property"]),
     }
+
+
+_VOCABULARY: StoreCache[dict[str, Any]] = StoreCache(_collect)

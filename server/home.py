@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import threading
-import urllib.parse
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, url_for
 
 from newsgraph.graph.store import build_report
 
-from .catalogue import catalogue
-from .db import current_target, get_store, settings
+from .catalogue import catalogue, editor_link
+from .db import StoreCache, get_store, settings
 from .pages import safe_href
 from .sparql import select_rows
-from .views import VIEWS
+from .views import picture_link
 
 blueprint = Blueprint("home", __name__)
 PREFIXES = """PREFIX ng: <{ns}>
@@ -28,35 +26,33 @@ SELECT
   (COUNT(DISTINCT ?actor) AS ?actors)
   (COUNT(DISTINCT ?event) AS ?events)
   (COUNT(DISTINCT ?agreement) AS ?agreements)
-WHERE {{
-  {{ ?article a ng:NewsArticle }} UNION {{ ?actor a ng:Actor }}
-  UNION {{ ?event a ng:Event }} UNION {{ ?agreement a ng:Agreement }}
-}}
+WHERE {
+  { ?article a ng:NewsArticle } UNION { ?actor a ng:Actor }
+  UNION { ?event a ng:Event } UNION { ?agreement a ng:Agreement }
+}
 """
 DATES = """
-SELECT * WHERE {{
-  {{ SELECT (MIN(?published) AS ?firstPublished)
-            (MAX(COALESCE(?latest, ?published)) AS ?lastPublished)
-     WHERE {{ ?article ng:publicationDate ?time . ?time ng:earliest ?published
-              OPTIONAL {{ ?time ng:latest ?latest }} }} }}
-  {{ SELECT (MIN(?day) AS ?firstDate) (MAX(?day) AS ?lastDate) WHERE {{ ?when ng:earliest ?day }} }}
-  {{ SELECT (COUNT(DISTINCT ?article) AS ?authored) WHERE {{
-       ?article dcterms:creator ?author . ?article a ng:NewsArticle }} }}
-}}
+SELECT * WHERE {
+  { SELECT (MIN(?published) AS ?firstPublished)
+           (MAX(COALESCE(?latest, ?published)) AS ?lastPublished)
+    WHERE { ?article ng:publicationDate ?time . ?time ng:earliest ?published
+            OPTIONAL { ?time ng:latest ?latest } } }
+  { SELECT (MIN(?day) AS ?firstDate) (MAX(?day) AS ?lastDate) WHERE { ?when ng:earliest ?day } }
+  { SELECT (COUNT(DISTINCT ?article) AS ?authored) WHERE {
+      ?article dcterms:creator ?author . ?article a ng:NewsArticle } }
+}
 """
 LATEST = """
-SELECT ?article ?title ?published ?date (SAMPLE(?name) AS ?author) WHERE {{
-  {{ SELECT ?article ?published WHERE {{ ?article ng:publicationDate/ng:earliest ?published }}
-     ORDER BY DESC(?published) ?article LIMIT 10 }}
+SELECT ?article ?title ?published ?date (SAMPLE(?name) AS ?author) WHERE {
+  { SELECT ?article ?published WHERE { ?article ng:publicationDate/ng:earliest ?published }
+    ORDER BY DESC(?published) ?article LIMIT 10 }
   ?article dcterms:title ?title .
-  OPTIONAL {{ ?article ng:publicationDate/ng:expression ?date }}
-  OPTIONAL {{ ?article dcterms:creator/rdfs:label ?name }}
-}}
+  OPTIONAL { ?article ng:publicationDate/ng:expression ?date }
+  OPTIONAL { ?article dcterms:creator/rdfs:label ?name }
+}
 GROUP BY ?article ?title ?published ?date
 ORDER BY DESC(?published) ?article
 """
-_OVERVIEW: dict[str, dict[str, Any]] = {}  # per store: it cannot change under it
-_LOCK = threading.Lock()
 
 
 @blueprint.get("/")
@@ -64,28 +60,19 @@ def index() -> str:
     """Show what the dataset is, its counts, a search box, the saved queries and the links."""
     return render_template(
         "index.html",
-        overview=overview(),
+        overview=_OVERVIEW.get(),
         report=build_report(settings().data_dir),
         gallery=_gallery(),
     )
 
 
-def overview() -> dict[str, Any]:
-    """Return the counts, date ranges and latest articles of the served store (cached)."""
-    store = current_target()
-    with _LOCK:
-        if store not in _OVERVIEW:
-            _OVERVIEW.clear()
-            _OVERVIEW[store] = _compute_overview()
-        return _OVERVIEW[store]
-
-
 def _compute_overview() -> dict[str, Any]:
+    """Return the counts, date ranges and latest articles of the served store."""
     base = settings().BASE_IRI
     prefixes = PREFIXES.format(ns=f"{base}ontology#")
-    counts = select_rows(prefixes + COUNTS.format())
-    dates = select_rows(prefixes + DATES.format())
-    latest = select_rows(prefixes + LATEST.format())
+    counts = select_rows(prefixes + COUNTS)
+    dates = select_rows(prefixes + DATES)
+    latest = select_rows(prefixes + LATEST)
     for row in latest:
         row["href"] = safe_href(row["article"], base)
     return {
@@ -97,20 +84,18 @@ def _compute_overview() -> dict[str, Any]:
 
 def _gallery() -> list[dict[str, Any]]:
     """Return a card per saved query: what it asks, where to run, edit or draw it."""
-    editor = url_for("sparql.endpoint")
-    drawn_by = {view.name: view.endpoint for view in VIEWS.values()}
-    cards = []
-    for query in sorted(catalogue().values(), key=lambda q: q.name):
-        draw = drawn_by.get(query.view)
-        cards.append(
-            {
-                "query": query,
-                "page": url_for("catalogue.saved_query", name=query.name),
-                "editor": f"{editor}#query={urllib.parse.quote(query.text)}",
-                "picture": url_for(draw, query=query.name) if draw else None,
-            }
-        )
-    return cards
+    return [
+        {
+            "query": query,
+            "page": url_for("catalogue.saved_query", name=query.name),
+            "editor": editor_link(query),
+            "picture": picture_link(query),
+        }
+        for query in sorted(catalogue().values(), key=lambda q: q.name)
+    ]
+
+
+_OVERVIEW: StoreCache[dict[str, Any]] = StoreCache(_compute_overview)
 
 
 @blueprint.get("/livez")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import difflib
 import re
-import threading
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from .conneg import client_order_best
-from .db import current_target, settings
+from .db import StoreCache, settings
 from .pages import safe_href
 from .problems import Problem
 from .sparql import select_rows
@@ -40,10 +39,6 @@ class LabelIndex:
     words: list[str]  # every word of every name, for correcting typos
 
 
-_INDEX: dict[str, LabelIndex] = {}  # per store: labels cannot change under it
-_LOCK = threading.Lock()
-
-
 @blueprint.get("/search")
 def search() -> Response:
     """Find resources whose label or another spelling contains the words asked for."""
@@ -60,7 +55,7 @@ def search() -> Response:
 
 def _ranked_hits(text: str) -> tuple[list[dict[str, str | None]], str | None]:
     """Return the hits, and the corrected spelling searched for when the text found none."""
-    index = label_index()
+    index = _INDEX.get()
     hits = _hits(index, text)
     if hits:
         return hits, None
@@ -81,17 +76,8 @@ def correct(text: str, vocabulary: list[str]) -> str:
     return WORD.sub(closest, text)
 
 
-def label_index() -> LabelIndex:
-    """Return the label index of the served store, read once per store and web worker."""
-    store = current_target()
-    with _LOCK:
-        if store not in _INDEX:
-            _INDEX.clear()
-            _INDEX[store] = _read_index()
-        return _INDEX[store]
-
-
 def _read_index() -> LabelIndex:
+    """Read every label and spelling of the served store (once per store and web worker)."""
     space = f"{settings().BASE_IRI}id/"
     iris: dict[str, int] = {}
     names, spelled, owners, labels = [], [], [], {}
@@ -134,3 +120,6 @@ def _hits(index: LabelIndex, text: str) -> list[dict[str, str | None]]:
         }
         for owner in sorted(best, key=rank)[:MAX_HITS]
     ]
+
+
+_INDEX: StoreCache[LabelIndex] = StoreCache(_read_index)

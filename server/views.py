@@ -62,6 +62,12 @@ def network() -> str:
     return _page(VIEWS["graph"])
 
 
+def picture_link(query: SavedQuery, values: dict[str, str] | None = None) -> str | None:
+    """Return the page that draws a saved query as its view, if it has a drawn view."""
+    view = VIEWS.get(query.view)
+    return url_for(view.endpoint, query=query.name, **(values or {})) if view else None
+
+
 def queries_for(view: View) -> list[SavedQuery]:
     """Return the saved queries drawn by a view, by name."""
     return sorted((q for q in catalogue().values() if q.view == view.name), key=lambda q: q.name)

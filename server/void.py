@@ -7,8 +7,6 @@ resources; the dumps come from the latest release written by `newsgraph dump`.
 
 from __future__ import annotations
 
-import threading
-
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, url_for
 
@@ -17,7 +15,7 @@ from newsgraph.graph.store import GRAPH_FORMATS, build_report
 from newsgraph.queries.rdf import catalogue_graph
 
 from .conneg import client_order_best
-from .db import current_target, settings
+from .db import StoreCache, settings
 from .problems import Problem
 from .sparql import select_rows
 
@@ -46,8 +44,7 @@ STATISTICS = {
                                    ("dbpedia" "http://dbpedia.org/resource/") }
         FILTER(STRSTARTS(STR(?o), ?prefix)) } GROUP BY ?target""",
 }
-_CACHE: dict[str, list[ox.Triple]] = {}
-_LOCK = threading.Lock()
+_DESCRIPTION: StoreCache[list[ox.Triple]] = StoreCache(lambda: list(_triples()))
 
 
 @blueprint.get("/.well-known/void")
@@ -101,12 +98,7 @@ def sitemap() -> Response:
 
 def description() -> list[ox.Triple]:
     """Return the VoID/DCAT description of the store being served (computed once per store)."""
-    key = current_target() + "\0" + request.host_url
-    with _LOCK:
-        if key not in _CACHE:
-            _CACHE.clear()
-            _CACHE[key] = list(_triples())
-        return _CACHE[key]
+    return _DESCRIPTION.get(request.host_url)
 
 
 def _triples():
