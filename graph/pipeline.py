@@ -126,7 +126,8 @@ class Scan:
     owners: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
     times: dict[str, list[tuple[str, TimeSpec]]] = field(default_factory=dict)
     outcomes_with_errors: list[Outcome] = field(default_factory=list)
-    pending: list[bytes] = field(default_factory=list)
+    pending: dict[bytes, None] = field(default_factory=dict)  # N-Triples lines, each once
+    shared_values: dict[Any, Any] = field(default_factory=dict)  # one copy of each kind, types
     seconds: dict[str, float] = field(default_factory=dict)  # phase → wall time
     errors: list[AnnotationError] = field(default_factory=list)
 
@@ -428,7 +429,7 @@ class Feeder(threading.Thread):
         iris = Iris(self.shared.base)
         ontology = ontology_quads(self.shared.base, iris.graph("ontology"))
         ontology_nquads = ox.serialize(ontology, format=ox.RdfFormat.N_QUADS)
-        os.write(descriptor, ontology_nquads)
+        write_all(descriptor, ontology_nquads)
         if self.recorder is not None:
             self.recorder.write(ontology_nquads)
         done = 0
@@ -463,6 +464,13 @@ class Feeder(threading.Thread):
                 break
 
 
+def write_all(descriptor: int, data: bytes) -> None:
+    # a write to a pipe interrupted by a signal (a debugger, a profiler) returns short
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
+
+
 def _send_file(descriptor: int, path: Path) -> None:
     with path.open("rb") as source:
         size, offset = os.fstat(source.fileno()).st_size, 0
@@ -492,7 +500,9 @@ def worker_pool(shared: Shared, workers: int) -> Iterator[Pool | None]:
 
 def _record(outcome: Outcome, iris: Iris, scan: Scan) -> None:
     if outcome.pending:
-        scan.pending.append(outcome.pending)
+        # articles reporting one shared event entail the same lines: keep each once, or the
+        # parent's memory would grow with the corpus (8 lines an article, 1.1 of them new)
+        scan.pending.update(dict.fromkeys(outcome.pending.splitlines(keepends=True)))
     if outcome.coverage:
         scan.coverage[outcome.article_id] = outcome.coverage
     if outcome.quads:
@@ -509,7 +519,13 @@ def _own(definition: Definition, article_id: str, scan: Scan) -> None:
     """Index an article's id, or record that an earlier article already defines it."""
     first = scan.owners.get(definition.id)
     if first is None:
-        scan.owners[definition.id] = (article_id, definition.kind, definition.types)
+        shared = scan.shared_values
+        kind = shared.setdefault(definition.kind, definition.kind)
+        scan.owners[definition.id] = (
+            article_id,
+            kind,
+            shared.setdefault(definition.types, definition.types),
+        )
         return
     file = f"annotations/{article_id}.yaml"
     if definition.entity:
@@ -624,6 +640,7 @@ def fill_store(
     scan.graphs[catalogue_graph(shared.base)] = len(queries)
     clock("registry")
     pending = b"".join([*scan.pending, registry_inferences(registry + ontology, shared)])
+    scan.pending.clear()
     registry_iri = iris.graph("registry").value  # workers add discrepancies of their events
     scan.graphs[registry_iri] = count_quads(store, registry_iri)
     scan.graphs[iris.graph("ontology").value] = len(set(ontology))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -12,6 +16,7 @@ from rdflib.compare import isomorphic
 from newsgraph.graph.build import build, dataset_quads, load
 from newsgraph.graph.errors import CorpusError
 from newsgraph.graph.inference import materialise
+from newsgraph.graph.pipeline import write_all
 from newsgraph.graph.store import GraphStore
 from newsgraph.graph.synthetic import generate
 from newsgraph.settings import Settings
@@ -122,3 +127,29 @@ def test_recording_needs_a_full_build(built, tmp_path):
     args = ["build", "--data-dir", built.DATA_DIR, "--record-quads", str(tmp_path / "q.nq")]
     outcome = CliRunner().invoke(cli, args)
     assert outcome.exit_code == 2 and "add --full" in outcome.output
+
+
+def test_pipe_writes_survive_signals(tmp_path):
+    """A write interrupted by a signal (a profiler attaching) still delivers every byte."""
+    data = bytes(range(256)) * 40_000  # 10 MB, far more than a pipe holds
+    reader, writer = os.pipe()
+    received = bytearray()
+
+    def drain() -> None:
+        while chunk := os.read(reader, 4096):
+            received.extend(chunk)
+            time.sleep(0.0002)
+
+    thread = threading.Thread(target=drain)
+    thread.start()
+    previous = signal.signal(signal.SIGALRM, lambda *_: None)
+    signal.setitimer(signal.ITIMER_REAL, 0.001, 0.001)
+    try:
+        write_all(writer, data)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        os.close(writer)
+        thread.join()
+        os.close(reader)
+    assert bytes(received) == data
