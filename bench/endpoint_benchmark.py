@@ -8,8 +8,9 @@ gunicorn (`newsgraph serve`) twice, as deployed and with its response cache off,
 --no-rdflib, rdflib-endpoint (PyPI) over a dump of the same quads. Each server is pinned to
 the same CPU (taskset), wrk to another. For each server and workload (the saved-query mix,
 a point lookup repeated, point lookups round --points IRIs, an aggregate; for our app as
-deployed, the repeated lookup, the mix and its /livez route as the web stack's own
-baseline) wrk runs for --duration seconds after a warm-up, and
+deployed, the repeated lookup, the lookups round many IRIs and its /livez route as the web
+stack's own baseline; and bench/bare_wsgi.py under the same gunicorn command line, the
+ceiling of any route on that web server) wrk runs for --duration seconds after a warm-up, and
 req/s, p50/p99 latency and non-2xx counts are recorded. Before that, each saved query is timed
 alone on both servers (checking they return the same rows); the mix keeps those oxigraph
 answers within --mix-max-seconds, since some saved queries take a minute on a big corpus.
@@ -41,12 +42,15 @@ from pathlib import Path
 
 import requests
 
+from newsgraph.cli import gunicorn_argv
+
 BIN = Path(sys.executable).parent
 ARGS = argparse.Namespace()  # the command line, set by main()
 RDFLIB_DISAGREEMENTS: list[int] = []
 TRUNCATED_200: list[str] = []  # queries a server answered 200 with a cut body
 ACCEPT = "application/sparql-results+json"
 CACHED, UNCACHED, OXIGRAPH = "newsgraph", "newsgraph, no cache", "oxigraph serve"
+BARE, BARE_HELLO = "gunicorn, bare WSGI app", "hello world (bare WSGI)"
 POINT = "SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}"
 AGGREGATE_NAME = "(aggregate: instances per class)"
 AGGREGATE = "SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type ORDER BY DESC(?n)"
@@ -242,6 +246,7 @@ def run_rounds(
     names += ["aggregate"] if with_aggregate else []
     plan = [(server_name, n) for n in names for server_name in (UNCACHED, OXIGRAPH)]
     plan += [(CACHED, "hello world (/livez)"), (CACHED, "point lookup")]
+    plan += [(CACHED, f"point lookups, {len(points)} IRIs"), (BARE, BARE_HELLO)]
     samples: dict[tuple[str, str], list[Result]] = {pair: [] for pair in plan}
     with contextlib.ExitStack() as running:
         urls = {}
@@ -249,6 +254,9 @@ def run_rounds(
             running.enter_context(server(command, endpoint, environment))
             urls[name] = workloads(endpoint, mix, points)
             urls[name]["hello world (/livez)"] = [endpoint.replace("/sparql", "/livez")]
+        bare_command, bare_url = bare_server()
+        running.enter_context(server(bare_command, bare_url))
+        urls[BARE] = {BARE_HELLO: [bare_url]}
         for round_number in range(ARGS.rounds):
             log(f"round {round_number + 1} of {ARGS.rounds}")
             for server_name, workload in plan:
@@ -334,6 +342,15 @@ def server_commands(
         ),
         OXIGRAPH: (oxigraph, f"http://127.0.0.1:{oxi}/query", {}),
     }
+
+
+def bare_server() -> tuple[list[str], str]:
+    """Return how to serve bench/bare_wsgi.py with our gunicorn command line, and its URL."""
+    port = free_port()
+    workers = ARGS.workers or len(ARGS.server_cpus.split(","))  # as `serve` sizes itself
+    argv = gunicorn_argv("127.0.0.1", port, workers, ARGS.threads or 4, "bare_wsgi:app")
+    argv += ["--chdir", str(Path(__file__).parent)]
+    return [sys.executable, "-m", *argv], f"http://127.0.0.1:{port}/"
 
 
 def newsgraph_command(port: int) -> list[str]:
@@ -602,6 +619,10 @@ def paired_ratios(results: list[Result]) -> dict[str, list[float]]:
     pairs["point lookup (as deployed) / hello world"] = (
         (CACHED, "point lookup"),
         (CACHED, "hello world (/livez)"),
+    )
+    pairs["hello world (/livez) / bare WSGI app"] = (
+        (CACHED, "hello world (/livez)"),
+        (BARE, BARE_HELLO),
     )
     return {
         name: [round(a / b, 3) for a, b in zip(by[top], by[bottom], strict=True) if b]

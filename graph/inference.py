@@ -212,27 +212,40 @@ def _group(table: list[Edge]) -> dict[str, tuple[str, ...]]:
 
 
 def close_transitive_in_memory(
-    store: GraphStore, rules: Rules, index: RuleIndex, graph: str
+    store: GraphStore,
+    rules: Rules,
+    index: RuleIndex,
+    graph: str,
+    known: dict[str, set[Edge]] | None = None,
 ) -> None:
     """Close the transitive properties like `close_transitive`, computing the chains in Python.
 
     The links are few (thousands where the instance data has millions of triples), so they
-    are read once, chained in memory, and the new links and their super-properties and
-    inverses are added unless another graph asserts them; repeated until nothing is new.
+    are chained in memory, and the new links and their super-properties and inverses are
+    added unless another graph asserts them; repeated until nothing is new. `known` is every
+    link the store holds, if the caller collected them on the way in; else they are read.
     """
     if not rules.transitive:
         return
-    while True:
-        links = read_links(store, rules.transitive)
-        chained = [
-            (a, t, c) for t, pairs in links.items() for a, c in sorted(chain_pairs(pairs) - pairs)
-        ]
+    links = read_links(store, rules.transitive) if known is None else known
+    while chained := [
+        (a, t, c) for t, pairs in links.items() for a, c in sorted(chain_pairs(pairs) - pairs)
+    ]:
         entailed = {e for a, t, c in chained for e in index.entailed(f"<{a}>", f"<{t}>", f"<{c}>")}
         lines = [f"<{a}> <{t}> <{c}> .\n" for a, t, c in chained]
         lines += [f"{s} {p} {o} .\n" for s, p, o in entailed]
-        triples = ox.parse("".join(lines), format=ox.RdfFormat.N_TRIPLES) if lines else []
-        if not store.add_unless_asserted(triples, graph):
-            return
+        store.add_unless_asserted(ox.parse("".join(lines), format=ox.RdfFormat.N_TRIPLES), graph)
+        for a, t, c in chained:
+            links[t].add((a, c))
+        add_transitive_links(links, entailed)
+
+
+def add_transitive_links(links: dict[str, set[Edge]], triples: Iterable[Triple]) -> None:
+    """Add to links the triples (N-Triples terms) of a transitive property between two IRIs."""
+    for s, p, o in triples:
+        pairs = links.get(p[1:-1])
+        if pairs is not None and s[0] == "<" and o[0] == "<":
+            pairs.add((s[1:-1], o[1:-1]))
 
 
 def read_links(store: GraphStore, transitive: list[str]) -> dict[str, set[Edge]]:

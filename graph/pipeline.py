@@ -51,9 +51,11 @@ from .corpus import (
 )
 from .errors import AnnotationError, CorpusError
 from .inference import (
+    Edge,
     RuleIndex,
     Rules,
     Triple,
+    add_transitive_links,
     close_transitive_in_memory,
     count_quads,
     inferred_graph,
@@ -97,6 +99,7 @@ class Outcome:
     missing: set[str] = field(default_factory=set)
     errors: list[AnnotationError] = field(default_factory=list)
     shared_times: list[tuple[str, TimeSpec]] = field(default_factory=list)
+    links: list[Triple] = field(default_factory=list)  # of transitive properties, any graph
 
 
 @dataclass
@@ -110,9 +113,11 @@ class Shared:
     tables: Rules
     rules: RuleIndex = field(init=False)
     registry_predicates: frozenset[str] = field(init=False)
+    transitive: frozenset[str] = field(init=False)  # N-Triples terms
 
     def __post_init__(self) -> None:
         self.rules = RuleIndex.of(self.tables)
+        self.transitive = frozenset(f"<{t}>" for t in self.tables.transitive)
         names = [f"<{self.base}ontology#{name}>" for name in REGISTRY_ABOUT_ARTICLES]
         self.registry_predicates = frozenset([f"<{OWL}sameAs>", *names])
 
@@ -127,6 +132,7 @@ class Scan:
     times: dict[str, list[tuple[str, TimeSpec]]] = field(default_factory=dict)
     outcomes_with_errors: list[Outcome] = field(default_factory=list)
     pending: dict[bytes, None] = field(default_factory=dict)  # N-Triples lines, each once
+    links: dict[str, set[Edge]] = field(default_factory=dict)  # transitive property → pairs
     shared_values: dict[Any, Any] = field(default_factory=dict)  # one copy of each kind, types
     seconds: dict[str, float] = field(default_factory=dict)  # phase → wall time
     errors: list[AnnotationError] = field(default_factory=list)
@@ -285,7 +291,9 @@ def _map(article: Any, entities: ArticleEntities, shared: Shared, outcome: Outco
     asserted = dict.fromkeys((str(s), str(p), str(o)) for s, p, o in mapped)
     lines = [f"{s} {p} {o} {graph} .\n" for s, p, o in asserted]
     outcome.quads = len(lines)
-    inferred, pending = _inferences(asserted, _local_test(article.id, entities, iris), shared)
+    inferred, pending = _inferences(
+        asserted, _local_test(article.id, entities, iris), shared, outcome.links
+    )
     lines += inferred
     lines += _local_discrepancies(article, entities, iris, outcome)
     outcome.nquads = "".join(lines).encode()
@@ -300,16 +308,25 @@ def _local_test(article_id: str, entities: ArticleEntities, iris: Iris) -> Calla
 
 
 def _inferences(
-    asserted: dict[Triple, None], is_local: Callable[[str], bool], shared: Shared
+    asserted: dict[Triple, None],
+    is_local: Callable[[str], bool],
+    shared: Shared,
+    links: list[Triple],
 ) -> tuple[list[str], list[str]]:
     """Return the article's inferences as N-Quads in the inferred graph, and as N-Triples
-    those another graph may assert (pending)."""
+    those another graph may assert (pending); add to links every triple, asserted or
+    inferred, of a transitive property."""
     graph = f"<{inferred_graph(shared.base)}>"
     inferred: dict[str, None] = {}
     pending: dict[str, None] = {}
     entailed, registry_predicates = shared.rules.entailed, shared.registry_predicates
+    transitive = shared.transitive
     for s, p, o in asserted:
+        if p in transitive:
+            links.append((s, p, o))
         for s2, p2, o2 in entailed(s, p, o):
+            if p2 in transitive:
+                links.append((s2, p2, o2))
             if (s2, p2, o2) in asserted:
                 continue
             if (is_local(s2) or is_local(o2)) and p2 not in registry_predicates:
@@ -509,6 +526,7 @@ def _record(outcome: Outcome, iris: Iris, scan: Scan) -> None:
         scan.graphs[iris.graph(f"article/{outcome.article_id}").value] = outcome.quads
     if outcome.errors:
         scan.outcomes_with_errors.append(outcome)
+    add_transitive_links(scan.links, outcome.links)
     for spec in outcome.shared_times:
         scan.times.setdefault(spec[0], []).append((outcome.article_id, spec[1]))
     for definition in outcome.definitions:
@@ -601,7 +619,7 @@ def registry_inferences(quads: list[ox.Quad], shared: Shared) -> bytes:
 
 
 def finish_inference(
-    store: GraphStore, shared: Shared, crossed: bool, pending: bytes, clock: Clock
+    store: GraphStore, shared: Shared, crossed: bool, pending: bytes, scan: Scan, clock: Clock
 ) -> int:
     """Add the checked pending inferences to the inferred graph (or recompute it all)."""
     base = shared.base
@@ -610,10 +628,11 @@ def finish_inference(
         clock("inference (SPARQL)")
         return count
     graph = inferred_graph(base)
-    candidates = ox.parse(pending, format=ox.RdfFormat.N_TRIPLES) if pending else []
+    candidates = list(ox.parse(pending, format=ox.RdfFormat.N_TRIPLES)) if pending else []
     store.add_unless_asserted(candidates, graph)
+    add_transitive_links(scan.links, map(_terms, candidates))
     clock("pending inferences")
-    close_transitive_in_memory(store, shared.tables, shared.rules, graph)
+    close_transitive_in_memory(store, shared.tables, shared.rules, graph, scan.links)
     clock("transitive closure")
     count = count_quads(store, graph)
     clock("count")
@@ -628,7 +647,7 @@ def fill_store(
 ) -> Scan:
     """Load the whole dataset and its inferences into an empty store; return what it holds."""
     shared, ctx, article_ids = prepared
-    scan = Scan()
+    scan = Scan(links={t: set() for t in shared.tables.transitive})
     clock = Clock(scan.seconds)
     load_articles(store, shared, article_ids, pool, scan, progress)
     clock("articles")
@@ -640,16 +659,21 @@ def fill_store(
     scan.graphs[catalogue_graph(shared.base)] = len(queries)
     clock("registry")
     pending = b"".join([*scan.pending, registry_inferences(registry + ontology, shared)])
+    add_transitive_links(scan.links, map(_terms, registry + queries + ontology))
     scan.pending.clear()
     registry_iri = iris.graph("registry").value  # workers add discrepancies of their events
     scan.graphs[registry_iri] = count_quads(store, registry_iri)
     scan.graphs[iris.graph("ontology").value] = len(set(ontology))
     clock("inference tables")
     scan.graphs[inferred_graph(shared.base)] = finish_inference(
-        store, shared, crossed, pending, clock
+        store, shared, crossed, pending, scan, clock
     )
     scan.graphs = dict(sorted(scan.graphs.items()))
     return scan
+
+
+def _terms(statement: ox.Quad | ox.Triple) -> Triple:
+    return str(statement.subject), str(statement.predicate), str(statement.object)
 
 
 class Clock:

@@ -159,7 +159,12 @@ class GraphStore:
             self.recorder.write(nquads)
 
     def add_unless_asserted(self, triples: Iterable[ox.Triple], graph_iri: str) -> int:
-        """Add the triples to a graph, except those some other graph holds; return how many."""
+        """Add the triples to a graph, except those some other graph holds; return how many.
+
+        For a store being filled after its bulk load: the triples are bulk-loaded too. A
+        transactional write there would first wait for RocksDB to compact every file the
+        bulk load left (at 100k articles, minutes: the write stalls on too many level-0 files).
+        """
         graph = ox.NamedNode(graph_iri)
         by_key: dict[tuple, set] = {}
         for t in triples:  # one index scan per (subject, predicate), not one per triple
@@ -172,7 +177,7 @@ class GraphStore:
             new += [ox.Quad(subject, predicate, o, graph) for o in objects]
         if self.recorder is not None:
             self.record(ox.serialize(new, format=ox.RdfFormat.N_QUADS))
-        self._store.extend(new)
+        self._store.bulk_extend(new)
         return len(new)
 
     def matches_more_than(

@@ -334,7 +334,13 @@ def serve_command(host: str, port: int, workers: int, threads: int, debug: bool)
     workers = workers or available_cpus()
     # the query processes are shared out over the web workers that gunicorn will start
     os.environ[f"{ENV_PREFIX}QUERY_PROCESSES"] = str(_settings(None, None).query_processes(workers))
-    argv = [
+    argv = gunicorn_argv(host, port, workers, threads, "newsgraph.server:create_app()")
+    os.execvp(sys.executable, [sys.executable, "-m", *argv])
+
+
+def gunicorn_argv(host: str, port: int, workers: int, threads: int, app: str) -> list[str]:
+    """Return the gunicorn command line `serve` runs (the benchmark serves a bare app alike)."""
+    return [
         "gunicorn",
         "--bind",
         f"{host}:{port}",
@@ -348,9 +354,8 @@ def serve_command(host: str, port: int, workers: int, threads: int, debug: bool)
         "-",
         "--access-logformat",
         ACCESS_LOG_FORMAT,
-        "newsgraph.server:create_app()",
+        app,
     ]
-    os.execvp(sys.executable, [sys.executable, "-m", *argv])
 
 
 def _fail(error: Exception) -> None:

@@ -18,6 +18,7 @@ import os
 import resource
 import select
 import signal
+import socket
 import tempfile
 import threading
 import time
@@ -108,6 +109,22 @@ class PoolBusy(Exception):
 
 class ExecutorDied(Exception):
     """The executor process ended while running the query (crash or memory limit)."""
+
+
+class ClientGone(Exception):
+    """The client closed its connection before the answer was ready; its query was stopped."""
+
+
+def client_closed(client: socket.socket) -> bool:
+    """Say whether the peer has closed its side of the connection, with nothing left to read."""
+    try:
+        return client.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except ValueError:  # a TLS socket takes no flags: cannot tell, so keep the query
+        return False
+    except OSError:
+        return True
 
 
 # --- the executor process ----------------------------------------------------------------
@@ -320,10 +337,30 @@ class Executor:
         child.close()
         self._poller = select.poll()  # cheaper than Connection.poll, which builds a selector
         self._poller.register(self.conn.fileno(), select.POLLIN)
+        self._client: socket.socket | None = None
+
+    def watch(self, client: socket.socket | None) -> None:
+        """Wake this job's waits when its client hangs up (None: nobody to watch)."""
+        if client is not None:
+            self._client = client
+            self._poller.register(client.fileno(), select.POLLRDHUP)
+
+    def unwatch(self) -> None:
+        """Stop watching the client of the job that ended."""
+        if self._client is not None:
+            self._poller.unregister(self._client.fileno())
+            self._client = None
 
     def readable(self, timeout: float) -> bool:
-        """Wait up to `timeout` seconds for a message (or the end of the connection)."""
-        return bool(self._poller.poll(max(1, math.ceil(timeout * 1000))))
+        """Wait up to `timeout` seconds for a message (or the end of the connection); raise
+        ClientGone if the watched client hangs up first."""
+        events = self._poller.poll(max(1, math.ceil(timeout * 1000)))
+        client = self._client
+        if client is not None and any(fd == client.fileno() for fd, _ in events):
+            if client_closed(client):
+                raise ClientGone()
+            self.unwatch()  # it sent more (a pipelined request): it is still there
+        return any(fd == self.conn.fileno() for fd, _ in events)
 
     def kill(self) -> None:
         """Stop the process at once, whatever it is doing."""
@@ -347,20 +384,32 @@ class ExecutorPool:
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload([__name__])
 
-    def run(self, job: Job, timeout: float, queue_timeout: float) -> Finished:
-        """Run a job within `timeout` seconds, once an executor is free (within `queue_timeout`)."""
+    def run(
+        self,
+        job: Job,
+        timeout: float,
+        queue_timeout: float,
+        client: socket.socket | None = None,
+    ) -> Finished:
+        """Run a job within `timeout` seconds, once an executor is free (within `queue_timeout`).
+
+        If `client` (the requester's socket) hangs up meanwhile, the query is stopped like a
+        timed-out one and ClientGone raised: nobody would read its answer.
+        """
         started = time.monotonic()
         executor = self._acquire(started + queue_timeout)
         queued = time.monotonic()
         with self._cond:
             self._busy_since[id(executor)] = queued
         try:
+            executor.watch(client)
             finished = self._exchange(executor, job, queued + timeout)
-        except (QueryTimeout, ExecutorDied, BrokenPipeError, EOFError, OSError) as error:
+            executor.unwatch()
+        except (QueryTimeout, ExecutorDied, ClientGone, BrokenPipeError, EOFError, OSError) as e:
             self._discard(executor)
-            if isinstance(error, QueryTimeout | ExecutorDied):
+            if isinstance(e, QueryTimeout | ExecutorDied | ClientGone):
                 raise
-            raise ExecutorDied(str(error)) from error
+            raise ExecutorDied(str(e)) from e
         except BaseException:
             self._discard(executor)
             raise

@@ -8,7 +8,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, has_request_context, request
 
 from newsgraph.graph.store import GRAPH_FORMATS, RESULT_FORMATS
 from newsgraph.settings import Settings
@@ -17,6 +17,7 @@ from .conneg import negotiate, negotiate_header
 from .db import current_target, executors, get_store, settings
 from .executor import (
     STORE_REPLACED,
+    ClientGone,
     ExecutorDied,
     Finished,
     Job,
@@ -225,15 +226,16 @@ def _acceptable_for(accept: str, forced: str | None) -> tuple[tuple[str, str], .
 
 def execute(job: Job, timeout: float, queue_timeout: float) -> Finished:
     """Run a job in a query process; turn every way it can fail into a problem."""
+    client = request.environ.get("gunicorn.socket") if has_request_context() else None
     try:
         try:
-            return executors().run(job, timeout, queue_timeout)
+            return executors().run(job, timeout, queue_timeout, client)
         except QueryFailed as failed:
             if failed.problem["title"] != STORE_REPLACED:
                 raise
             # builds switched in newer stores and pruned this one meanwhile: once more, on now's
             return executors().run(
-                replace(job, store_path=current_target()), timeout, queue_timeout
+                replace(job, store_path=current_target()), timeout, queue_timeout, client
             )
     except QueryFailed as failed:
         p = failed.problem
@@ -244,6 +246,12 @@ def execute(job: Job, timeout: float, queue_timeout: float) -> Finished:
             "Query timeout",
             f"the query did not finish within {timeout:g} s and was stopped; add a LIMIT, "
             "narrow the patterns, or run it on a dump of the data (see /dumps).",
+        ) from error
+    except ClientGone as error:
+        raise Problem(
+            499,
+            "Client closed request",
+            "the client hung up before the answer was ready, so the query was stopped.",
         ) from error
     except PoolBusy as error:
         raise Problem(

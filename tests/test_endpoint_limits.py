@@ -6,8 +6,10 @@ import csv
 import io
 import json
 import os
+import socket
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,6 +84,25 @@ def test_runaway_query_is_really_stopped(slow_server):
     before = cpu_seconds(descendants(pid))
     time.sleep(2)
     assert cpu_seconds(descendants(pid)) - before < 0.5  # nothing still computing
+
+
+def test_query_of_a_client_that_hangs_up_is_stopped(built):
+    # a timeout far away: only the hang-up can stop the runaway before the test ends
+    options = ("--workers", "1", "--threads", "4")
+    with serving(built.DATA_DIR, *options, QUERY_TIMEOUT=120, QUERY_PROCESSES=1) as (url, server):
+        address = urllib.parse.urlsplit(url)
+        target = "/sparql?" + urllib.parse.urlencode({"query": CROSS_PRODUCT})
+        with socket.create_connection((address.hostname, address.port)) as client:
+            client.sendall(f"GET {target} HTTP/1.1\r\nHost: {address.netloc}\r\n\r\n".encode())
+            time.sleep(0.5)
+            running = cpu_seconds(descendants(server.pid))
+            time.sleep(1.5)
+            assert cpu_seconds(descendants(server.pid)) - running > 0.7  # it is computing
+        time.sleep(1.0)
+        before = cpu_seconds(descendants(server.pid))
+        time.sleep(2)
+        assert cpu_seconds(descendants(server.pid)) - before < 0.5  # and stopped on the hang-up
+        assert query(url + "sparql", SMALL, timeout=30).json()["results"]["bindings"]
 
 
 def test_other_clients_are_served_during_a_runaway_query(slow_server):

@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 
 from newsgraph.graph.build import build, dataset_quads, load
 from newsgraph.graph.errors import CorpusError
-from newsgraph.graph.inference import materialise
+from newsgraph.graph.inference import inferred_graph, materialise
 from newsgraph.graph.pipeline import write_all
 from newsgraph.graph.store import GraphStore
 from newsgraph.graph.synthetic import generate
@@ -153,3 +153,20 @@ def test_pipe_writes_survive_signals(tmp_path):
         thread.join()
         os.close(reader)
     assert bytes(received) == data
+
+
+def test_synthetic_corpus_has_chains_for_the_closure_to_add(synthetic, tmp_path):
+    """The reference comparison covers the transitive closure only if there is a chain."""
+    settings = settings_for(synthetic, tmp_path / "data", 2)
+    build(settings, full=True)
+    store = GraphStore.open_read_only(settings.data_dir)
+    ng = f"{settings.BASE_IRI}ontology#"
+    chained = f"""
+        SELECT ?a ?c WHERE {{
+          GRAPH <{inferred_graph(settings.BASE_IRI)}> {{ ?a <{ng}partOf>|<{ng}locatedIn> ?c }}
+          FILTER NOT EXISTS {{
+            GRAPH ?g {{ ?a ?p ?c }}
+            FILTER(?g != <{inferred_graph(settings.BASE_IRI)}>)
+          }}
+        }}"""
+    assert len(list(store.query(chained).rows())) > 0
