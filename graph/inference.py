@@ -212,22 +212,15 @@ def _group(table: list[Edge]) -> dict[str, tuple[str, ...]]:
 
 
 def close_transitive_in_memory(
-    store: GraphStore,
-    rules: Rules,
-    index: RuleIndex,
-    graph: str,
-    known: dict[str, set[Edge]] | None = None,
+    store: GraphStore, index: RuleIndex, graph: str, links: dict[str, set[Edge]]
 ) -> None:
     """Close the transitive properties like `close_transitive`, computing the chains in Python.
 
-    The links are few (thousands where the instance data has millions of triples), so they
-    are chained in memory, and the new links and their super-properties and inverses are
-    added unless another graph asserts them; repeated until nothing is new. `known` is every
-    link the store holds, if the caller collected them on the way in; else they are read.
+    `links` is every link of each transitive property the store holds, collected while it
+    was filled; they are few (thousands where the instance data has millions of triples), so
+    they are chained in memory, and the new links and their super-properties and inverses
+    are added unless another graph asserts them; repeated until nothing is new.
     """
-    if not rules.transitive:
-        return
-    links = read_links(store, rules.transitive) if known is None else known
     while chained := [
         (a, t, c) for t, pairs in links.items() for a, c in sorted(chain_pairs(pairs) - pairs)
     ]:
@@ -246,19 +239,6 @@ def add_transitive_links(links: dict[str, set[Edge]], triples: Iterable[Triple])
         pairs = links.get(p[1:-1])
         if pairs is not None and s[0] == "<" and o[0] == "<":
             pairs.add((s[1:-1], o[1:-1]))
-
-
-def read_links(store: GraphStore, transitive: list[str]) -> dict[str, set[Edge]]:
-    """Read every (a, c) linked by each transitive property, in any graph."""
-    values = " ".join(f"<{t}>" for t in transitive)
-    query = (
-        f"SELECT DISTINCT ?a ?t ?c WHERE {{ VALUES ?t {{ {values} }} "
-        "GRAPH ?g { ?a ?t ?c } FILTER(isIRI(?a) && isIRI(?c)) }"
-    )
-    links: dict[str, set[Edge]] = {t: set() for t in transitive}
-    for row in store.query(query).rows():
-        links[row["t"]].add((row["a"], row["c"]))
-    return links
 
 
 def chain_pairs(pairs: set[Edge]) -> set[Edge]:

@@ -632,7 +632,7 @@ def finish_inference(
     store.add_unless_asserted(candidates, graph)
     add_transitive_links(scan.links, map(_terms, candidates))
     clock("pending inferences")
-    close_transitive_in_memory(store, shared.tables, shared.rules, graph, scan.links)
+    close_transitive_in_memory(store, shared.rules, graph, scan.links)
     clock("transitive closure")
     count = count_quads(store, graph)
     clock("count")
