@@ -9,7 +9,7 @@ SPARQL updates driven by VALUES tables. See docs/inference.md for the rule set a
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -201,6 +201,7 @@ class RuleIndex:
 
 
 Triple = tuple[str, str, str]
+Split = Callable[[list[Triple]], tuple[list[Triple], list[Triple]]]
 TYPE_TERM = f"<{RDF_TYPE}>"
 
 
@@ -212,25 +213,37 @@ def _group(table: list[Edge]) -> dict[str, tuple[str, ...]]:
 
 
 def close_transitive_in_memory(
-    store: GraphStore, index: RuleIndex, graph: str, links: dict[str, set[Edge]]
+    store: GraphStore,
+    index: RuleIndex,
+    graph: str,
+    links: dict[str, set[Edge]],
+    split: Split = lambda triples: (triples, []),
 ) -> None:
     """Close the transitive properties like `close_transitive`, computing the chains in Python.
 
     `links` is every link of each transitive property the store holds, collected while it
     was filled; they are few (thousands where the instance data has millions of triples), so
     they are chained in memory, and the new links and their super-properties and inverses
-    are added unless another graph asserts them; repeated until nothing is new.
+    are added unless another graph asserts them; repeated until nothing is new. `split`
+    parts the new triples into those another graph may assert (looked up in the store) and
+    those it surely does not.
     """
     while chained := [
         (a, t, c) for t, pairs in links.items() for a, c in sorted(chain_pairs(pairs) - pairs)
     ]:
         entailed = {e for a, t, c in chained for e in index.entailed(f"<{a}>", f"<{t}>", f"<{c}>")}
-        lines = [f"<{a}> <{t}> <{c}> .\n" for a, t, c in chained]
-        lines += [f"{s} {p} {o} .\n" for s, p, o in entailed]
-        store.add_unless_asserted(ox.parse("".join(lines), format=ox.RdfFormat.N_TRIPLES), graph)
+        new = [(f"<{a}>", f"<{t}>", f"<{c}>") for a, t, c in chained] + sorted(entailed)
+        maybe, surely_not = split(new)
+        store.add_unless_asserted(parse_triples(maybe), graph, parse_triples(surely_not))
         for a, t, c in chained:
             links[t].add((a, c))
         add_transitive_links(links, entailed)
+
+
+def parse_triples(triples: list[Triple]) -> list[ox.Triple]:
+    """Return triples of N-Triples terms as pyoxigraph triples."""
+    lines = "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
+    return list(ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)) if lines else []
 
 
 def add_transitive_links(links: dict[str, set[Edge]], triples: Iterable[Triple]) -> None:

@@ -14,8 +14,8 @@ article defines is resolved again in the parent with every definition known.
 
 The worker also applies the first-pass inference tables to its triples (docs/inference.md).
 An inference whose subject only this article can describe goes straight into the inferred
-graph unless the article asserts it; the others wait in a scratch graph until the parent has
-checked that no graph asserts them.
+graph unless the article asserts it; the parent keeps the others (each once) until every
+graph is loaded, then adds those no graph asserts (asserted.py tells which to look up).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ import pyoxigraph as ox
 from newsgraph.ontology.terms import Vocabulary, ontology_quads
 from newsgraph.queries.rdf import catalogue_graph, catalogue_quads
 
+from .asserted import AssertedDigests, Conclusions, pack
 from .checks import Context
 from .corpus import (
     CorpusPaths,
@@ -60,6 +61,7 @@ from .inference import (
     count_quads,
     inferred_graph,
     materialise,
+    parse_triples,
     read_rules,
 )
 from .mapping import OWL, ArticleMapper, Iris, discrepancy_triples, link_quads, registry_quads
@@ -100,6 +102,7 @@ class Outcome:
     errors: list[AnnotationError] = field(default_factory=list)
     shared_times: list[tuple[str, TimeSpec]] = field(default_factory=list)
     links: list[Triple] = field(default_factory=list)  # of transitive properties, any graph
+    asserted: bytes = b""  # digests of its asserted triples a rule could conclude (asserted.py)
 
 
 @dataclass
@@ -114,9 +117,11 @@ class Shared:
     rules: RuleIndex = field(init=False)
     registry_predicates: frozenset[str] = field(init=False)
     transitive: frozenset[str] = field(init=False)  # N-Triples terms
+    conclusions: Conclusions = field(init=False)
 
     def __post_init__(self) -> None:
         self.rules = RuleIndex.of(self.tables)
+        self.conclusions = Conclusions.of(self.tables)
         self.transitive = frozenset(f"<{t}>" for t in self.tables.transitive)
         names = [f"<{self.base}ontology#{name}>" for name in REGISTRY_ABOUT_ARTICLES]
         self.registry_predicates = frozenset([f"<{OWL}sameAs>", *names])
@@ -134,6 +139,7 @@ class Scan:
     pending: dict[bytes, None] = field(default_factory=dict)  # N-Triples lines, each once
     links: dict[str, set[Edge]] = field(default_factory=dict)  # transitive property → pairs
     shared_values: dict[Any, Any] = field(default_factory=dict)  # one copy of each kind, types
+    asserted: AssertedDigests = field(default_factory=AssertedDigests)  # in any graph
     seconds: dict[str, float] = field(default_factory=dict)  # phase → wall time
     errors: list[AnnotationError] = field(default_factory=list)
 
@@ -295,7 +301,10 @@ def _map(article: Any, entities: ArticleEntities, shared: Shared, outcome: Outco
         asserted, _local_test(article.id, entities, iris), shared, outcome.links
     )
     lines += inferred
-    lines += _local_discrepancies(article, entities, iris, outcome)
+    discrepancies = _local_discrepancies(article, entities, iris, outcome)
+    registry = iris.graph("registry")
+    lines += [f"{s} {p} {o} {registry} .\n" for s, p, o in discrepancies]
+    outcome.asserted = pack([*asserted, *discrepancies], shared.conclusions)
     outcome.nquads = "".join(lines).encode()
     outcome.pending = "".join(pending).encode()
 
@@ -338,8 +347,8 @@ def _inferences(
 
 def _local_discrepancies(
     article: Any, entities: ArticleEntities, iris: Iris, outcome: Outcome
-) -> list[str]:
-    """Return the discrepancy quads of events only this article reports; keep the others."""
+) -> list[Triple]:
+    """Return the discrepancy triples of events only this article reports; keep the others."""
     times: dict[str, list[tuple[str, TimeSpec]]] = defaultdict(list)
     for report in article.events:
         specs = [(article.id, s) for p, s in report.times if p == "hasTime"]
@@ -347,9 +356,8 @@ def _local_discrepancies(
             times[report.id] += specs
         else:
             outcome.shared_times += [(report.id, spec) for _, spec in specs]
-    graph = str(iris.graph("registry"))
     return [
-        f"{s} {p} {o} {graph} .\n"
+        (str(s), str(p), str(o))
         for event_id, specs in times.items()
         for s, p, o in discrepancy_triples(event_id, specs, entities[event_id], iris)
     ]
@@ -527,6 +535,7 @@ def _record(outcome: Outcome, iris: Iris, scan: Scan) -> None:
     if outcome.errors:
         scan.outcomes_with_errors.append(outcome)
     add_transitive_links(scan.links, outcome.links)
+    scan.asserted.add(outcome.asserted)
     for spec in outcome.shared_times:
         scan.times.setdefault(spec[0], []).append((outcome.article_id, spec[1]))
     for definition in outcome.definitions:
@@ -628,11 +637,13 @@ def finish_inference(
         clock("inference (SPARQL)")
         return count
     graph = inferred_graph(base)
-    candidates = list(ox.parse(pending, format=ox.RdfFormat.N_TRIPLES)) if pending else []
-    store.add_unless_asserted(candidates, graph)
-    add_transitive_links(scan.links, map(_terms, candidates))
+    parsed = ox.parse(pending, format=ox.RdfFormat.N_TRIPLES) if pending else []
+    candidates = [_terms(t) for t in parsed]
+    maybe, surely_not = scan.asserted.split(candidates)
+    store.add_unless_asserted(parse_triples(maybe), graph, parse_triples(surely_not))
+    add_transitive_links(scan.links, candidates)
     clock("pending inferences")
-    close_transitive_in_memory(store, shared.rules, graph, scan.links)
+    close_transitive_in_memory(store, shared.rules, graph, scan.links, scan.asserted.split)
     clock("transitive closure")
     count = count_quads(store, graph)
     clock("count")
@@ -660,6 +671,7 @@ def fill_store(
     clock("registry")
     pending = b"".join([*scan.pending, registry_inferences(registry + ontology, shared)])
     add_transitive_links(scan.links, map(_terms, registry + queries + ontology))
+    scan.asserted.add_triples(map(_terms, registry + queries + ontology), shared.conclusions)
     scan.pending.clear()
     registry_iri = iris.graph("registry").value  # workers add discrepancies of their events
     scan.graphs[registry_iri] = count_quads(store, registry_iri)
