@@ -5,8 +5,10 @@
 For each size: generate a synthetic corpus (cached in the work directory), then per round run
 a full `newsgraph build` into a fresh data directory and `oxigraph load` of the build's own
 quads into a fresh location, one after the other (A B A B ...). The first build of a size
-writes every quad it loads to an N-Quads file (`--record-quads`, timed with that build, so
-it only slows the build down); `oxigraph dump` would do the same but takes hours at 100k.
+keeps every quad it loads (`--record-quads`: the loader's input files, hard-linked into a
+folder, timed with that build); they are concatenated into one N-Quads file for
+`oxigraph load` after the build, untimed. `oxigraph dump` would give the same quads but
+takes hours at 100k.
 Each is a subprocess; wall time comes from the clock, peak RSS from wait4().
 Prints a markdown table and writes every measurement to a JSON file. A size whose predicted
 build time (linear in articles from the previous size) exceeds --max-predicted is not run; its
@@ -150,6 +152,22 @@ def build_once(root: Path, work: Path, name: str, record: Path | None) -> tuple[
     return timed(command, work / "logs" / f"{name}.log"), data
 
 
+def concatenate(parts: Path, target: Path) -> None:
+    """Join the recorded files in name order into one N-Quads file, deleting each when copied.
+
+    Each part goes as soon as it is copied, so the disk holds the quads about once (20 GB at
+    100k articles), not twice.
+    """
+    partial = target.with_suffix(".partial.nq")
+    with partial.open("wb") as out:
+        for part in sorted(parts.glob("*.nq")):
+            with part.open("rb") as source:
+                shutil.copyfileobj(source, out, 16 << 20)
+            part.unlink()
+    parts.rmdir()
+    partial.rename(target)
+
+
 def built_quads(data: Path) -> int:
     """Return how many quads the build's store holds, from its build report."""
     return json.loads((data / "current" / "build.json").read_text())["quads"]
@@ -175,7 +193,9 @@ def measure(articles: int, rounds: int, seed: int, work: Path, resume: bool) -> 
         row.builds.pop()
         del row.phases[len(row.builds) :]
     for index in range(len(row.builds) + 1, rounds + 1):
-        record = None if quads.exists() else quads.with_suffix(".partial.nq")
+        record = None if quads.exists() else quads.with_suffix(".parts")
+        if record:
+            shutil.rmtree(record, ignore_errors=True)
         run, data = build_once(root, work, f"build-{articles}-{index}", record)
         row.builds.append(run)
         row.phases.append(
@@ -183,10 +203,11 @@ def measure(articles: int, rounds: int, seed: int, work: Path, resume: bool) -> 
         )
         log(f"{articles}: build {index}/{rounds} {run.seconds:.1f} s, {run.peak_rss_mb:.0f} MB")
         if record:
-            record.rename(quads)
             row.quads = built_quads(data)
             row.store_mb = disk_mb((data / "current").resolve())
         shutil.rmtree(data)
+        if record:
+            concatenate(record, quads)
         run, location = load_once(quads, work, f"load-{articles}-{index}")
         row.loads.append(run)
         log(f"{articles}: load {index}/{rounds} {run.seconds:.1f} s, {run.peak_rss_mb:.0f} MB")

@@ -14,7 +14,6 @@ import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -32,7 +31,14 @@ from .journal import Journal, data_lock
 from .mapping import Iris, article_graph_quads, corpus_quads, registry_graph_quads
 from .model import Corpus
 from .pipeline import fill_store, prepare, worker_count, worker_pool
-from .store import GraphStore, StoreMissing, build_report, write_changed_store, write_new_store
+from .store import (
+    GraphStore,
+    QuadRecorder,
+    StoreMissing,
+    build_report,
+    write_changed_store,
+    write_new_store,
+)
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -133,7 +139,8 @@ def build(
 ) -> BuildResult:
     """Build the corpus into a new store and switch to it; the served one is never touched.
 
-    With `record_quads` (a full build only), every quad loaded is also written to that file.
+    With `record_quads` (a full build only), every quad loaded is also kept in that folder
+    (`QuadRecorder`: numbered N-Quads files, in load order).
     """
     started = time.perf_counter()
     root = root or corpus_dir(settings)
@@ -163,9 +170,8 @@ def _build_full(
     result.report = _report(settings, inputs, result)
 
     def fill(store: GraphStore) -> None:
-        with record_quads.open("wb", buffering=0) if record_quads else nullcontext() as copy:
-            store.recorder = copy
-            scan = fill_store(store, prepared, pool, progress)
+        store.recorder = QuadRecorder(record_quads) if record_quads else None
+        scan = fill_store(store, prepared, pool, progress)
         if updates := Journal(settings.data_dir).texts():
             replay(store, updates)
             scan.graphs = graph_counts(store)

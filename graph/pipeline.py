@@ -31,7 +31,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from multiprocessing.pool import Pool
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -67,7 +67,7 @@ from .inference import (
 from .mapping import OWL, ArticleMapper, Iris, discrepancy_triples, link_quads, registry_quads
 from .model import Entity, TimeSpec
 from .registry import check_entity_refs, read_links, read_registry
-from .store import GraphStore
+from .store import GraphStore, QuadRecorder
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 16  # articles per task: large enough to amortise the pipe, small enough to balance
@@ -425,7 +425,7 @@ class Feeder(threading.Thread):
         self.gate = threading.BoundedSemaphore(IN_FLIGHT)
         self.stopped = False
         self.failure: BaseException | None = None
-        self.recorder: IO[bytes] | None = None  # gets a copy of everything fed, if set
+        self.recorder: QuadRecorder | None = None  # keeps a copy of everything fed, if set
 
     def run(self) -> None:
         """Feed the pipe until every article is written, or something fails."""
@@ -463,7 +463,7 @@ class Feeder(threading.Thread):
                 _record(outcome, iris, self.scan)
             _send_file(descriptor, path)
             if self.recorder is not None:
-                _send_file(self.recorder.fileno(), path)
+                self.recorder.keep(path)
             path.unlink()
             self.gate.release()
             done += len(outcomes)

@@ -56,8 +56,9 @@ data_option = click.option(
 @click.option("--full", is_flag=True, help="Rebuild everything, even if only articles changed.")
 @click.option(
     "--record-quads",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Also write every quad loaded to this N-Quads file (full builds; for benchmarks).",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also keep every quad loaded in this new or empty folder, as numbered N-Quads files "
+    "to concatenate in name order (full builds; for benchmarks).",
 )
 def build_command(
     corpus: str | None, data_dir: str | None, full: bool, record_quads: Path | None
@@ -70,6 +71,8 @@ def build_command(
     settings = _settings(corpus, data_dir)
     if record_quads and not full:
         raise click.UsageError("--record-quads records a full build: add --full.")
+    if record_quads and record_quads.exists() and any(record_quads.iterdir()):
+        raise click.UsageError(f"--record-quads: {record_quads} is not empty; give a new folder.")
     _run_build(lambda: _build(settings, full, record_quads))
 
 

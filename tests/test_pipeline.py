@@ -112,10 +112,10 @@ def test_id_defined_by_two_articles_names_the_second(corpus_copy, tmp_path):
 @pytest.mark.parametrize("workers", [1, 2])
 def test_recorded_quads_load_into_the_same_dataset(synthetic, tmp_path, workers):
     settings = settings_for(synthetic, tmp_path / "data", workers)
-    record = tmp_path / "quads.nq"
+    record = tmp_path / "quads"
     build(settings, full=True, record_quads=record)
     reloaded = GraphStore.in_memory()
-    reloaded.bulk_load_file(record)
+    reloaded.bulk_load_file(concatenated(sorted(record.iterdir()), tmp_path / "all.nq"))
     assert_same_graphs(graphs_of(reloaded), graphs_of(settings.data_dir))
 
 
@@ -124,9 +124,29 @@ def test_recording_needs_a_full_build(built, tmp_path):
 
     from newsgraph.cli import cli
 
-    args = ["build", "--data-dir", built.DATA_DIR, "--record-quads", str(tmp_path / "q.nq")]
+    args = ["build", "--data-dir", built.DATA_DIR, "--record-quads", str(tmp_path / "q")]
     outcome = CliRunner().invoke(cli, args)
     assert outcome.exit_code == 2 and "add --full" in outcome.output
+
+
+def test_recording_refuses_a_folder_in_use(built, tmp_path):
+    from click.testing import CliRunner
+
+    from newsgraph.cli import cli
+
+    (tmp_path / "q").mkdir()
+    (tmp_path / "q" / "notes.txt").write_text("kept")
+    args = ["build", "--data-dir", built.DATA_DIR, "--full", "--record-quads", str(tmp_path / "q")]
+    outcome = CliRunner().invoke(cli, args)
+    assert outcome.exit_code == 2 and "not empty" in outcome.output
+    assert [p.name for p in (tmp_path / "q").iterdir()] == ["notes.txt"]
+
+
+def concatenated(parts: list[Path], target: Path) -> Path:
+    with target.open("wb") as out:
+        for part in parts:
+            out.write(part.read_bytes())
+    return target
 
 
 def test_pipe_writes_survive_signals(tmp_path):
