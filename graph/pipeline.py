@@ -61,7 +61,6 @@ from .inference import (
     count_quads,
     inferred_graph,
     materialise,
-    parse_triples,
     read_rules,
 )
 from .mapping import OWL, ArticleMapper, Iris, discrepancy_triples, link_quads, registry_quads
@@ -638,10 +637,12 @@ def finish_inference(
         return count
     graph = inferred_graph(base)
     parsed = ox.parse(pending, format=ox.RdfFormat.N_TRIPLES) if pending else []
-    candidates = [_terms(t) for t in parsed]
-    maybe, surely_not = scan.asserted.split(candidates)
-    store.add_unless_asserted(parse_triples(maybe), graph, parse_triples(surely_not))
-    add_transitive_links(scan.links, candidates)
+    by_terms = {_terms(t): t for t in parsed}
+    maybe, surely_not = scan.asserted.split(by_terms)
+    store.add_unless_asserted(
+        [by_terms[t] for t in maybe], graph, [by_terms[t] for t in surely_not]
+    )
+    add_transitive_links(scan.links, by_terms)
     clock("pending inferences")
     close_transitive_in_memory(store, shared.rules, graph, scan.links, scan.asserted.split)
     clock("transitive closure")

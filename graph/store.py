@@ -80,10 +80,15 @@ class QuadRecorder:
     """
 
     def __init__(self, folder: Path):
-        if folder.exists() and any(folder.iterdir()):
-            raise FileExistsError(f"{folder} is not empty; give a new or empty folder")
+        self.check_unused(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self.folder, self.count = folder, 0
+
+    @staticmethod
+    def check_unused(folder: Path) -> None:
+        """Refuse a folder that already holds files (they would be mixed with the quads)."""
+        if folder.exists() and any(folder.iterdir()):
+            raise FileExistsError(f"{folder} is not empty; give a new folder")
 
     def write(self, nquads: bytes) -> None:
         """Keep N-Quads given as bytes."""
@@ -96,10 +101,6 @@ class QuadRecorder:
             os.link(path, target)
         except OSError:
             shutil.copyfile(path, target)
-
-    def files(self) -> list[Path]:
-        """Return the kept files in the order they were loaded."""
-        return sorted(self.folder.glob("*.nq"))
 
     def _next(self) -> Path:
         self.count += 1

@@ -71,8 +71,13 @@ def build_command(
     settings = _settings(corpus, data_dir)
     if record_quads and not full:
         raise click.UsageError("--record-quads records a full build: add --full.")
-    if record_quads and record_quads.exists() and any(record_quads.iterdir()):
-        raise click.UsageError(f"--record-quads: {record_quads} is not empty; give a new folder.")
+    if record_quads:
+        from newsgraph.graph.store import QuadRecorder
+
+        try:
+            QuadRecorder.check_unused(record_quads)
+        except FileExistsError as error:
+            raise click.UsageError(f"--record-quads: {error}.") from error
     _run_build(lambda: _build(settings, full, record_quads))
 
 
