@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -101,6 +102,7 @@ SKIP_REASONS = {
     "duplicate-caption",
 }
 FORWARD = {"Planned", "Expected", "Intended"}
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
 ANY_KIND: set[str] | None = None
 
 
@@ -123,14 +125,21 @@ class ArticleReader:
                 f"Write article: {self.id}.",
             )
         title = self.quote(doc["title"], "title")
-        article = Article(
-            self.id, self.text, title or Span(0, 0, ""), str(doc.get("language", "en"))
-        )
+        article = Article(self.id, self.text, title or Span(0, 0, ""), self.language(doc))
         article.author = self.ref(doc, "author", {"actor"})
         article.publisher = self.ref(doc, "publisher", {"actor"})
         article.published = self.published(doc.get("published"))
         self.fill(article, doc)
         return article
+
+    def language(self, doc: LineDict) -> str:
+        """Return the article's language tag (BCP 47), `en` when absent or malformed."""
+        tag = str(doc.get("language", "en"))
+        if not LANGUAGE_TAG.match(tag):
+            fix = "Write a BCP 47 tag, e.g. en or en-GB."
+            self.ctx.error(doc, "language", f"language {tag!r} is not a language tag.", fix)
+            return "en"
+        return tag
 
     def fill(self, article: Article, doc: LineDict) -> None:
         """Read every list of facts of the document into the article."""

@@ -48,7 +48,9 @@ class Conclusions:
 
 def pack(triples: Iterable[Triple], conclusions: Conclusions) -> bytes:
     """Return the digests of the triples some rule could conclude, 8 bytes each."""
-    return array("Q", [digest(t) for t in triples if t in conclusions]).tobytes()
+    predicates, classes = conclusions.predicates, conclusions.classes
+    kept = [t for t in triples if t[1] in predicates or (t[1] == TYPE_TERM and t[2] in classes)]
+    return array("Q", [digest(t) for t in kept]).tobytes()
 
 
 class AssertedDigests:

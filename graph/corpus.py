@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -85,6 +86,9 @@ def load_corpus(
     return Corpus(registry, articles, dict(ctx.entities))
 
 
+ARTICLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
 def article_ids(paths: CorpusPaths, ctx: Context) -> list[str]:
     """List the articles that have both a text and annotations; record the unpaired files."""
     texts = {p.stem for p in paths.articles.glob("*.txt")}
@@ -99,6 +103,17 @@ def article_ids(paths: CorpusPaths, ctx: Context) -> list[str]:
                 "Add the article text or remove the annotation file.",
             )
         )
+    for unusable in sorted(stem for stem in texts | notes if not ARTICLE_ID.match(stem)):
+        ctx.errors.append(
+            AnnotationError(
+                f"articles/{unusable}.txt" if unusable in texts else f"annotations/{unusable}.yaml",
+                None,
+                f"the file name {unusable!r} cannot be an article id (it is part of IRIs).",
+                "Rename the article and its annotations with letters, digits, '.', '_' and '-'.",
+            )
+        )
+        texts.discard(unusable)
+        notes.discard(unusable)
     for missing in sorted(texts - notes):
         ctx.errors.append(
             AnnotationError(

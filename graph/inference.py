@@ -188,6 +188,10 @@ class RuleIndex:
         """Index the class and property tables by the term a triple is matched on."""
         return cls(*(_group(table) for table in (rules.types, rules.forward, rules.backward)))
 
+    def predicates(self) -> frozenset[str]:
+        """Return the predicates of the triples some rule infers from (others infer nothing)."""
+        return frozenset([TYPE_TERM, *self.forward, *self.backward])
+
     def entailed(self, s: str, p: str, o: str) -> Iterable[Triple]:
         """Yield what the first pass infers from one triple of N-Triples terms (`<iri>`, `"…"`)."""
         if p == TYPE_TERM:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+import pyoxigraph as ox
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from .dates import Precision
@@ -47,39 +48,106 @@ XSD_PROPERTY = {
     Precision.YEAR: ("inXSDgYear", "gYear"),
 }
 
-Term = NamedNode | BlankNode | Literal
+Term = NamedNode | BlankNode | Literal | str
+
+
+class OxTerms:
+    """Make pyoxigraph terms."""
+
+    @staticmethod
+    def iri(value: str) -> NamedNode:
+        """Return a named node for a vocabulary IRI (cached: they recur)."""
+        return _named(value)
+
+    @staticmethod
+    def node(value: str) -> NamedNode:
+        """Return a named node for a minted IRI (not cached: most are used once)."""
+        return NamedNode(value)
+
+    @staticmethod
+    def text(value: str, language: str | None = "en") -> Literal:
+        """Return a string literal, language-tagged unless language is None."""
+        return Literal(value, language=language) if language else Literal(value)
+
+    @staticmethod
+    def typed(value: object, datatype: str) -> Literal:
+        """Return a literal of an XSD datatype."""
+        return Literal(str(value), datatype=_named(XSD + datatype))
+
+
+class NTriplesTerms:
+    """Make terms as N-Triples text (`<iri>`, `"text"@en`), ready to write as N-Quads.
+
+    A build maps about a thousand triples an article: writing them as text saves making a
+    pyoxigraph object per term and serialising it again. The IRIs are made of the base IRI
+    and identifiers, all checked when read (settings, corpus checks), so none needs escaping.
+    """
+
+    @staticmethod
+    def iri(value: str) -> str:
+        """Return an IRI term."""
+        return f"<{value}>"
+
+    node = iri
+
+    @staticmethod
+    def text(value: str, language: str | None = "en") -> str:
+        """Return a string literal, language-tagged unless language is None."""
+        quoted = escape_literal(value)
+        return f'"{quoted}"@{language}' if language else f'"{quoted}"'
+
+    @staticmethod
+    def typed(value: object, datatype: str) -> str:
+        """Return a literal of an XSD datatype."""
+        return f'"{escape_literal(str(value))}"^^<{XSD}{datatype}>'
+
+
+Terms = OxTerms | NTriplesTerms
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def escape_literal(value: str) -> str:
+    """Escape what N-Triples forbids raw in a quoted string: quote, backslash, LF and CR."""
+    if '"' in value or "\\" in value or "\n" in value or "\r" in value:
+        return value.translate(_ESCAPES)
+    return value
 
 
 class Iris:
-    """Mint every IRI of the graph under one base IRI."""
+    """Mint every IRI of the graph under one base IRI, as pyoxigraph terms or N-Triples text."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, terms: type[Terms] = OxTerms):
         self.base = base
         self.ns = f"{base}ontology#"
+        self.terms = terms
+        self._ng: dict[str, Term] = {}
 
-    def ng(self, local: str) -> NamedNode:
+    def ng(self, local: str) -> Term:
         """Return an ontology term."""
-        return _named(self.ns + local)
+        term = self._ng.get(local)
+        if term is None:
+            term = self._ng[local] = self.terms.iri(self.ns + local)
+        return term
 
-    def entity(self, entity: Entity) -> NamedNode:
+    def entity(self, entity: Entity) -> Term:
         """Return the IRI of an actor, place, office, agreement or event."""
-        return NamedNode(f"{self.base}id/{entity.kind}/{entity.id}")
+        return self.terms.node(f"{self.base}id/{entity.kind}/{entity.id}")
 
-    def article(self, article_id: str) -> NamedNode:
+    def article(self, article_id: str) -> Term:
         """Return the IRI of an article."""
-        return NamedNode(f"{self.base}id/article/{article_id}")
+        return self.terms.node(f"{self.base}id/article/{article_id}")
 
-    def in_article(self, article_id: str, kind: str, key: str) -> NamedNode:
+    def in_article(self, article_id: str, kind: str, key: str) -> Term:
         """Return the IRI of a node belonging to one article (span, claim, time, …)."""
-        return NamedNode(f"{self.base}id/article/{article_id}/{kind}/{key}")
+        return self.terms.node(f"{self.base}id/article/{article_id}/{kind}/{key}")
 
-    def graph(self, name: str) -> NamedNode:
+    def graph(self, name: str) -> Term:
         """Return the IRI of a named graph (ontology, registry, article/<id>)."""
-        return NamedNode(f"{self.base}graph/{name}")
+        return self.terms.node(f"{self.base}graph/{name}")
 
-    def discrepancy(self, key: str) -> NamedNode:
+    def discrepancy(self, key: str) -> Term:
         """Return the IRI of a computed discrepancy."""
-        return NamedNode(f"{self.base}id/discrepancy/{key}")
+        return self.terms.node(f"{self.base}id/discrepancy/{key}")
 
 
 def iri(value: str) -> NamedNode:
@@ -91,16 +159,6 @@ def iri(value: str) -> NamedNode:
 def _named(value: str) -> NamedNode:
     # Vocabulary terms recur in every triple; building and checking each IRI once saves a lot.
     return NamedNode(value)
-
-
-def text(value: str, language: str | None = "en") -> Literal:
-    """Return a string literal, language-tagged unless language is None."""
-    return Literal(value, language=language) if language else Literal(value)
-
-
-def typed(value: object, datatype: str) -> Literal:
-    """Return a literal of an XSD datatype."""
-    return Literal(str(value), datatype=NamedNode(XSD + datatype))
 
 
 def corpus_quads(corpus: Corpus, base: str) -> Iterator[Quad]:
@@ -120,7 +178,7 @@ def registry_graph_quads(corpus: Corpus, base: str) -> Iterator[Quad]:
 
 def article_graph_quads(article: Article, corpus: Corpus, base: str) -> Iterator[Quad]:
     """Yield the quads of one article's named graph."""
-    return ArticleMapper(article, Iris(base), corpus.entities).quads()
+    return ArticleMapper(article, base, corpus.entities).quads()
 
 
 def registry_quads(
@@ -135,18 +193,18 @@ def registry_quads(
 
 def entity_triples(entity: Entity, iris: Iris, lookup: dict[str, Entity]) -> Iterator[tuple]:
     """Yield the triples that define an entity."""
-    node = iris.entity(entity)
+    node, t = iris.entity(entity), iris.terms
     for name in entity.types:
-        yield node, iri(RDF + "type"), iris.ng(name)
+        yield node, t.iri(RDF + "type"), iris.ng(name)
     if entity.label:
-        yield node, iri(RDFS + "label"), text(entity.label)
-        yield node, iri(SKOS + "prefLabel"), text(entity.label)
+        yield node, t.iri(RDFS + "label"), t.text(entity.label)
+        yield node, t.iri(SKOS + "prefLabel"), t.text(entity.label)
     for alt in entity.alt_labels:
-        yield node, iri(SKOS + "altLabel"), text(alt)
+        yield node, t.iri(SKOS + "altLabel"), t.text(alt)
     for hidden in entity.hidden_labels:
-        yield node, iri(SKOS + "hiddenLabel"), text(hidden)
+        yield node, t.iri(SKOS + "hiddenLabel"), t.text(hidden)
     if entity.description:
-        yield node, iri(DCT + "description"), text(entity.description)
+        yield node, t.iri(DCT + "description"), t.text(entity.description)
     if entity.located_in in lookup:
         yield node, iris.ng("locatedIn"), iris.entity(lookup[entity.located_in])
     if entity.office_of in lookup:
@@ -165,21 +223,24 @@ def link_quads(entities: Iterable[Entity], iris: Iris) -> Iterator[Quad]:
 
 
 class ArticleMapper:
-    """Map one article to the quads of its named graph."""
+    """Map one article to the triples of its named graph, as N-Triples terms."""
 
-    def __init__(self, article: Article, iris: Iris, entities: dict[str, Entity]):
-        self.article, self.iris, self.entities = article, iris, entities
+    def __init__(self, article: Article, base: str, entities: dict[str, Entity]):
+        self.article, self.entities = article, entities
+        self.iris = iris = Iris(base, NTriplesTerms)
+        self.iri, self.text, self.typed = NTriplesTerms.iri, NTriplesTerms.text, NTriplesTerms.typed
         self.node = iris.article(article.id)
         self.graph = iris.graph(f"article/{article.id}")
-        self.triples: list[tuple] = []
+        self.triples: list[tuple[str, str, str]] = []
         self.spans: set[Span] = set()
         self.labelled: set[str] = set()
 
-    def quads(self) -> Iterator[Quad]:
-        """Yield every quad of the article's graph."""
-        return (Quad(s, p, o, self.graph) for s, p, o in self.run())
+    def quads(self) -> list[Quad]:
+        """Return every quad of the article's graph, as pyoxigraph quads (checked)."""
+        lines = "".join(f"{s} {p} {o} {self.graph} .\n" for s, p, o in self.run())
+        return list(ox.parse(lines, format=ox.RdfFormat.N_QUADS))
 
-    def run(self) -> list[tuple[Term, NamedNode, Term]]:
+    def run(self) -> list[tuple[str, str, str]]:
         """Return every triple of the article's graph (a fact stated twice appears twice)."""
         self.metadata()
         for entity in self.article.entities:
@@ -200,30 +261,28 @@ class ArticleMapper:
             self.span_node(span)
         return self.triples
 
-    def add(self, s: Term, p: str | NamedNode, o: Term) -> None:
-        """Add a triple; p is an ontology local name or a full NamedNode."""
-        self.triples.append((s, self.iris.ng(p) if isinstance(p, str) else p, o))
+    def add(self, s: str, p: str, o: str) -> None:
+        """Add a triple; p is an ontology local name or an IRI term (`<…>`)."""
+        self.triples.append((s, p if p[0] == "<" else self.iris.ng(p), o))
 
-    def ref(self, entity_id: str) -> NamedNode:
+    def ref(self, entity_id: str) -> str:
         """Return the IRI of an entity by id."""
         return self.iris.entity(self.entities[entity_id])
 
     # --- evidence ----------------------------------------------------------------------
 
-    def evidence(
-        self, body: NamedNode, span: Span, key: str, motivation: str = "describing"
-    ) -> NamedNode:
+    def evidence(self, body: str, span: Span, key: str, motivation: str = "describing") -> str:
         """Link a fact node to its span, directly and through a Web Annotation; return it."""
         span_node = self.span_iri(span)
         annotation = self.iris.in_article(self.article.id, "annotation", key)
         self.add(body, "evidence", span_node)
-        self.add(annotation, iri(RDF + "type"), iri(OA + "Annotation"))
-        self.add(annotation, iri(OA + "motivatedBy"), iri(OA + motivation))
-        self.add(annotation, iri(OA + "hasBody"), body)
-        self.add(annotation, iri(OA + "hasTarget"), span_node)
+        self.add(annotation, self.iri(RDF + "type"), self.iri(OA + "Annotation"))
+        self.add(annotation, self.iri(OA + "motivatedBy"), self.iri(OA + motivation))
+        self.add(annotation, self.iri(OA + "hasBody"), body)
+        self.add(annotation, self.iri(OA + "hasTarget"), span_node)
         return annotation
 
-    def span_iri(self, span: Span) -> NamedNode:
+    def span_iri(self, span: Span) -> str:
         """Return the IRI of a span, remembering to describe it."""
         self.spans.add(span)
         return self.iris.in_article(self.article.id, "span", f"{span.start}-{span.end}")
@@ -231,36 +290,36 @@ class ArticleMapper:
     def span_node(self, span: Span) -> None:
         """Describe a span with quote and position selectors."""
         node = self.span_iri(span)
-        quote, position = iri(node.value + "#quote"), iri(node.value + "#position")
+        quote, position = self.iri(node[1:-1] + "#quote"), self.iri(node[1:-1] + "#position")
         before, after = prefix_suffix(self.article.text, span)
-        self.add(node, iri(RDF + "type"), iri(OA + "SpecificResource"))
-        self.add(node, iri(OA + "hasSource"), self.node)
-        self.add(node, iri(OA + "hasSelector"), quote)
-        self.add(node, iri(OA + "hasSelector"), position)
-        self.add(quote, iri(RDF + "type"), iri(OA + "TextQuoteSelector"))
-        self.add(quote, iri(OA + "exact"), text(span.exact, None))
-        self.add(quote, iri(OA + "prefix"), text(before, None))
-        self.add(quote, iri(OA + "suffix"), text(after, None))
-        self.add(position, iri(RDF + "type"), iri(OA + "TextPositionSelector"))
-        self.add(position, iri(OA + "start"), typed(span.start, "nonNegativeInteger"))
-        self.add(position, iri(OA + "end"), typed(span.end, "nonNegativeInteger"))
+        self.add(node, self.iri(RDF + "type"), self.iri(OA + "SpecificResource"))
+        self.add(node, self.iri(OA + "hasSource"), self.node)
+        self.add(node, self.iri(OA + "hasSelector"), quote)
+        self.add(node, self.iri(OA + "hasSelector"), position)
+        self.add(quote, self.iri(RDF + "type"), self.iri(OA + "TextQuoteSelector"))
+        self.add(quote, self.iri(OA + "exact"), self.text(span.exact, None))
+        self.add(quote, self.iri(OA + "prefix"), self.text(before, None))
+        self.add(quote, self.iri(OA + "suffix"), self.text(after, None))
+        self.add(position, self.iri(RDF + "type"), self.iri(OA + "TextPositionSelector"))
+        self.add(position, self.iri(OA + "start"), self.typed(span.start, "nonNegativeInteger"))
+        self.add(position, self.iri(OA + "end"), self.typed(span.end, "nonNegativeInteger"))
 
     # --- the article ---------------------------------------------------------------------
 
     def metadata(self) -> None:
         """Describe the article: title, language, text, authorship, date, coverage."""
         a, lang = self.article, self.article.language
-        self.add(self.node, iri(RDF + "type"), self.iris.ng("NewsArticle"))
-        self.add(self.node, iri(DCT + "title"), text(a.title.exact, lang))
-        self.add(self.node, iri(RDFS + "label"), text(a.title.exact, lang))
-        self.add(self.node, iri(DCT + "identifier"), text(a.id, None))
-        self.add(self.node, iri(DCT + "language"), text(lang, None))
-        self.add(self.node, "text", text(a.text, lang))
+        self.add(self.node, self.iri(RDF + "type"), self.iris.ng("NewsArticle"))
+        self.add(self.node, self.iri(DCT + "title"), self.text(a.title.exact, lang))
+        self.add(self.node, self.iri(RDFS + "label"), self.text(a.title.exact, lang))
+        self.add(self.node, self.iri(DCT + "identifier"), self.text(a.id, None))
+        self.add(self.node, self.iri(DCT + "language"), self.text(lang, None))
+        self.add(self.node, "text", self.text(a.text, lang))
         self.evidence(self.node, a.title, "title")
         if a.author:
-            self.add(self.node, iri(DCT + "creator"), self.ref(a.author))
+            self.add(self.node, self.iri(DCT + "creator"), self.ref(a.author))
         if a.publisher:
-            self.add(self.node, iri(DCT + "publisher"), self.ref(a.publisher))
+            self.add(self.node, self.iri(DCT + "publisher"), self.ref(a.publisher))
         if a.published:
             self.published()
         self.coverage_counts()
@@ -270,18 +329,19 @@ class ArticleMapper:
         published = self.article.published
         node = self.time(published.time)
         self.add(self.node, "publicationDate", node)
-        self.add(node, "inferred", typed(str(published.inferred).lower(), "boolean"))
+        self.add(node, "inferred", self.typed(str(published.inferred).lower(), "boolean"))
         if published.note:
-            self.add(node, iri(RDFS + "comment"), text(published.note))
+            self.add(node, self.iri(RDFS + "comment"), self.text(published.note))
         for index, span in enumerate(published.evidence):
             self.evidence(node, span, f"published-{index}")
 
     def coverage_counts(self) -> None:
         """State how many sentences the article has and how they are accounted for."""
         statuses = [s.status for s in self.article.sentences]
-        self.add(self.node, "sentenceCount", typed(len(statuses), "integer"))
-        self.add(self.node, "coveredSentenceCount", typed(statuses.count("covered"), "integer"))
-        self.add(self.node, "skippedSentenceCount", typed(statuses.count("skipped"), "integer"))
+        self.add(self.node, "sentenceCount", self.typed(len(statuses), "integer"))
+        for status in ("covered", "skipped"):
+            count = self.typed(statuses.count(status), "integer")
+            self.add(self.node, f"{status}SentenceCount", count)
 
     def local_entity(self, entity: Entity) -> None:
         """Define an entity only this article mentions, with its identifying quote."""
@@ -294,19 +354,19 @@ class ArticleMapper:
 
     # --- facts ---------------------------------------------------------------------------
 
-    def time(self, spec: TimeSpec) -> NamedNode:
+    def time(self, spec: TimeSpec) -> str:
         """Describe a time specification and return its node."""
         node = self.iris.in_article(self.article.id, "time", spec.key)
         value = spec.value
-        self.add(node, iri(RDF + "type"), self.iris.ng("TimeSpecification"))
-        self.add(node, "expression", text(spec.expression, None))
+        self.add(node, self.iri(RDF + "type"), self.iris.ng("TimeSpecification"))
+        self.add(node, "expression", self.text(spec.expression, None))
         self.add(node, "precision", self.iris.ng(PRECISIONS[value.precision]))
         if value.earliest and value.latest:
-            self.add(node, "earliest", typed(value.earliest.isoformat(), "date"))
-            self.add(node, "latest", typed(value.latest.isoformat(), "date"))
+            self.add(node, "earliest", self.typed(value.earliest.isoformat(), "date"))
+            self.add(node, "latest", self.typed(value.latest.isoformat(), "date"))
         if value.precision in XSD_PROPERTY and value.lexical:
             prop, datatype = XSD_PROPERTY[value.precision]
-            self.add(node, iri(TIME + prop), typed(value.lexical, datatype))
+            self.add(node, self.iri(TIME + prop), self.typed(value.lexical, datatype))
         if spec.relative:
             self.add(node, "normalisedAgainst", self.node)
         if spec.span:
@@ -317,25 +377,25 @@ class ArticleMapper:
         """Describe one report of an event."""
         event = self.ref(report.id)
         for name in report.types:
-            self.add(event, iri(RDF + "type"), self.iris.ng(name))
+            self.add(event, self.iri(RDF + "type"), self.iris.ng(name))
         if self.entities[report.id].article and report.id not in self.labelled:
             self.labelled.add(report.id)
-            self.add(event, iri(RDFS + "label"), text(self.entities[report.id].label))
+            self.add(event, self.iri(RDFS + "label"), self.text(self.entities[report.id].label))
         self.add(event, "factuality", self.iris.ng(report.factuality))
         self.add(event, "reportedIn", self.node)
         self.roles_and_links(event, report)
         for prop, spec in report.times:
             self.add(event, prop, self.time(spec))
         if report.count:
-            self.add(event, iri(RDF + "type"), self.iris.ng("EventSeries"))
+            self.add(event, self.iri(RDF + "type"), self.iris.ng("EventSeries"))
             self.add(event, "count", self.quantity(report.count))
         if report.note:
-            self.add(event, iri(RDFS + "comment"), text(report.note))
+            self.add(event, self.iri(RDFS + "comment"), self.text(report.note))
         annotation = self.evidence(event, report.span, report.key)
         for source in report.according_to:
             self.add(annotation, "accordingTo", self.ref(source))
 
-    def roles_and_links(self, event: NamedNode, report: EventReport) -> None:
+    def roles_and_links(self, event: str, report: EventReport) -> None:
         """Add participants by role, places, sources and links to other things."""
         for role, entity_id in report.participants:
             self.add(event, role, self.ref(entity_id))
@@ -352,8 +412,8 @@ class ArticleMapper:
         """Describe a claim; its statement is reified, never asserted."""
         node = self.iris.in_article(self.article.id, "claim", claim.id)
         for name in claim.types:
-            self.add(node, iri(RDF + "type"), self.iris.ng(name))
-        self.add(node, iri(RDFS + "label"), text(claim.span.exact))
+            self.add(node, self.iri(RDF + "type"), self.iris.ng(name))
+        self.add(node, self.iri(RDFS + "label"), self.text(claim.span.exact))
         for who in claim.claimant:
             self.add(node, "claimant", self.ref(who))
         for target in claim.about:
@@ -364,24 +424,24 @@ class ArticleMapper:
         self.add(node, "reportedIn", self.node)
         self.evidence(node, claim.span, claim.key)
 
-    def statement(self, key: str, subject: str, prop: str, obj: str) -> NamedNode:
+    def statement(self, key: str, subject: str, prop: str, obj: str) -> str:
         """Describe an rdf:Statement and return its node."""
         node = self.iris.in_article(self.article.id, "statement", key)
-        self.add(node, iri(RDF + "type"), iri(RDF + "Statement"))
-        self.add(node, iri(RDF + "subject"), self.ref(subject))
-        self.add(node, iri(RDF + "predicate"), self.iris.ng(prop))
-        self.add(node, iri(RDF + "object"), self.ref(obj))
+        self.add(node, self.iri(RDF + "type"), self.iri(RDF + "Statement"))
+        self.add(node, self.iri(RDF + "subject"), self.ref(subject))
+        self.add(node, self.iri(RDF + "predicate"), self.iris.ng(prop))
+        self.add(node, self.iri(RDF + "object"), self.ref(obj))
         return node
 
-    def quantity(self, quantity: Quantity) -> NamedNode:
+    def quantity(self, quantity: Quantity) -> str:
         """Describe a stated number and return its node."""
         node = self.iris.in_article(self.article.id, "quantity", quantity.key)
-        self.add(node, iri(RDF + "type"), self.iris.ng("Quantity"))
-        self.add(node, iri(RDFS + "label"), text(quantity.span.exact))
-        self.add(node, "numericValue", typed(quantity.value, "decimal"))
+        self.add(node, self.iri(RDF + "type"), self.iris.ng("Quantity"))
+        self.add(node, self.iri(RDFS + "label"), self.text(quantity.span.exact))
+        self.add(node, "numericValue", self.typed(quantity.value, "decimal"))
         self.add(node, "qualifier", self.iris.ng(quantity.qualifier))
         if quantity.unit:
-            self.add(node, "unitText", text(quantity.unit))
+            self.add(node, "unitText", self.text(quantity.unit))
         if quantity.measure:
             self.add(node, "measure", self.iris.ng(quantity.measure))
         if quantity.of:
@@ -399,7 +459,7 @@ class ArticleMapper:
     def tenure(self, tenure: Tenure) -> None:
         """Describe a person holding an office."""
         node = self.iris.in_article(self.article.id, "tenure", tenure.key)
-        self.add(node, iri(RDF + "type"), self.iris.ng("Tenure"))
+        self.add(node, self.iri(RDF + "type"), self.iris.ng("Tenure"))
         self.add(node, "holder", self.ref(tenure.holder))
         self.add(node, "office", self.ref(tenure.office))
         if tenure.status:
@@ -415,10 +475,10 @@ class ArticleMapper:
         """Describe what the article says about an agreement."""
         node = self.ref(report.id)
         for name in report.types:
-            self.add(node, iri(RDF + "type"), self.iris.ng(name))
+            self.add(node, self.iri(RDF + "type"), self.iris.ng(name))
         if self.entities[report.id].article and report.id not in self.labelled:
             self.labelled.add(report.id)
-            self.add(node, iri(RDFS + "label"), text(self.entities[report.id].label))
+            self.add(node, self.iri(RDFS + "label"), self.text(self.entities[report.id].label))
         if report.status:
             self.add(node, "agreementStatus", self.iris.ng(report.status))
         for party in report.parties:
@@ -449,14 +509,14 @@ def discrepancy_quads(corpus: Corpus, iris: Iris, entities: dict[str, Entity]) -
 
 def discrepancy_triples(
     event_id: str, specs: list[tuple[str, TimeSpec]], event: Entity, iris: Iris
-) -> Iterator[tuple[Term, NamedNode, Term]]:
+) -> Iterator[tuple[Term, Term, Term]]:
     """Yield the Discrepancy of one event if its reported dates (article, time) conflict."""
     conflicting = _conflicting(specs)
     if not conflicting:
         return
-    node = iris.discrepancy(f"{event_id}-time")
-    yield node, iri(RDF + "type"), iris.ng("Discrepancy")
-    yield node, iri(RDFS + "label"), text(f"Conflicting dates for: {event.label}")
+    node, t = iris.discrepancy(f"{event_id}-time"), iris.terms
+    yield node, t.iri(RDF + "type"), iris.ng("Discrepancy")
+    yield node, t.iri(RDFS + "label"), t.text(f"Conflicting dates for: {event.label}")
     yield node, iris.ng("concerns"), iris.entity(event)
     yield node, iris.ng("discrepantProperty"), iris.ng("hasTime")
     for article_id, spec in conflicting:

@@ -63,7 +63,15 @@ from .inference import (
     materialise,
     read_rules,
 )
-from .mapping import OWL, ArticleMapper, Iris, discrepancy_triples, link_quads, registry_quads
+from .mapping import (
+    OWL,
+    ArticleMapper,
+    Iris,
+    NTriplesTerms,
+    discrepancy_triples,
+    link_quads,
+    registry_quads,
+)
 from .model import Entity, TimeSpec
 from .registry import check_entity_refs, read_links, read_registry
 from .store import GraphStore, QuadRecorder
@@ -116,12 +124,14 @@ class Shared:
     rules: RuleIndex = field(init=False)
     registry_predicates: frozenset[str] = field(init=False)
     transitive: frozenset[str] = field(init=False)  # N-Triples terms
+    premises: frozenset[str] = field(init=False)  # predicates of triples that entail any
     conclusions: Conclusions = field(init=False)
 
     def __post_init__(self) -> None:
         self.rules = RuleIndex.of(self.tables)
         self.conclusions = Conclusions.of(self.tables)
         self.transitive = frozenset(f"<{t}>" for t in self.tables.transitive)
+        self.premises = self.rules.predicates() | self.transitive
         names = [f"<{self.base}ontology#{name}>" for name in REGISTRY_ABOUT_ARTICLES]
         self.registry_predicates = frozenset([f"<{OWL}sameAs>", *names])
 
@@ -290,10 +300,9 @@ def _coverage(article: Any) -> dict[str, int]:
 
 
 def _map(article: Any, entities: ArticleEntities, shared: Shared, outcome: Outcome) -> None:
-    iris = Iris(shared.base)
-    graph = str(iris.graph(f"article/{article.id}"))
-    mapped = ArticleMapper(article, iris, entities).run()
-    asserted = dict.fromkeys((str(s), str(p), str(o)) for s, p, o in mapped)
+    iris = Iris(shared.base, NTriplesTerms)
+    graph = iris.graph(f"article/{article.id}")
+    asserted = dict.fromkeys(ArticleMapper(article, shared.base, entities).run())
     lines = [f"{s} {p} {o} {graph} .\n" for s, p, o in asserted]
     outcome.quads = len(lines)
     inferred, pending = _inferences(
@@ -310,9 +319,10 @@ def _map(article: Any, entities: ArticleEntities, shared: Shared, outcome: Outco
 
 def _local_test(article_id: str, entities: ArticleEntities, iris: Iris) -> Callable[[str], bool]:
     """Return a test telling whether a term is an IRI only this article's graph describes."""
-    article = iris.article(article_id).value
-    own = {f"<{iris.entity(e).value}>" for e in dict.values(entities)}
-    return lambda term: term in own or term == f"<{article}>" or term.startswith(f"<{article}/")
+    article = iris.article(article_id)
+    own = {iris.entity(e) for e in dict.values(entities)}
+    inside = f"{article[:-1]}/"
+    return lambda term: term in own or term == article or term.startswith(inside)
 
 
 def _inferences(
@@ -328,8 +338,10 @@ def _inferences(
     inferred: dict[str, None] = {}
     pending: dict[str, None] = {}
     entailed, registry_predicates = shared.rules.entailed, shared.registry_predicates
-    transitive = shared.transitive
+    transitive, premises = shared.transitive, shared.premises
     for s, p, o in asserted:
+        if p not in premises:  # most triples: nothing to infer, no transitive link
+            continue
         if p in transitive:
             links.append((s, p, o))
         for s2, p2, o2 in entailed(s, p, o):
@@ -356,9 +368,9 @@ def _local_discrepancies(
         else:
             outcome.shared_times += [(report.id, spec) for _, spec in specs]
     return [
-        (str(s), str(p), str(o))
+        triple
         for event_id, specs in times.items()
-        for s, p, o in discrepancy_triples(event_id, specs, entities[event_id], iris)
+        for triple in discrepancy_triples(event_id, specs, entities[event_id], iris)
     ]
 
 

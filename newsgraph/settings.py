@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from pyoxigraph import NamedNode
+
 ENV_PREFIX = "NEWSGRAPH_"
 
 
@@ -122,7 +124,7 @@ class Settings:
 
     def validate(self) -> None:
         """Refuse settings that would produce a broken graph or server."""
-        if not self.BASE_IRI.startswith(("http://", "https://")) or not self.BASE_IRI.endswith("/"):
+        if not _is_base_iri(self.BASE_IRI):
             raise ValueError(
                 f"BASE_IRI must be an http(s) IRI ending with '/', got {self.BASE_IRI!r}; "
                 f"set {ENV_PREFIX}BASE_IRI, e.g. http://127.0.0.1:5000/"
@@ -166,3 +168,14 @@ def _coerce(raw: str, kind: type, name: str) -> Any:
         return kind(raw)
     except ValueError as error:
         raise ValueError(f"{ENV_PREFIX}{name}={raw!r} is not a valid {kind.__name__}") from error
+
+
+def _is_base_iri(value: str) -> bool:
+    """Tell whether value is an absolute http(s) IRI ending with '/' (pyoxigraph checks it)."""
+    if not value.startswith(("http://", "https://")) or not value.endswith("/"):
+        return False
+    try:
+        NamedNode(value)
+    except ValueError:
+        return False
+    return True

@@ -82,6 +82,7 @@ CASES = [
         "not an object property",
     ),
     ("bad id", "registry/places.yaml", "id: washington", "id: Washington DC", "kebab-case"),
+    ("bad language tag", NOTES, "language: en", "language: en us", "not a language tag"),
 ]
 
 
@@ -134,6 +135,26 @@ def test_annotation_for_a_missing_article_is_refused(mini):
 def test_article_without_annotations_is_refused(mini):
     (mini / "articles" / "orphan.txt").write_text("An orphan article.\n")
     assert any(e.file == "articles/orphan.txt" for e in only_error(mini))
+
+
+def rename_article(root: Path, new_id: str) -> None:
+    (root / ARTICLE).rename(root / "articles" / f"{new_id}.txt")
+    replace(root, NOTES, "article: mini", f"article: {new_id}")
+    (root / NOTES).rename(root / "annotations" / f"{new_id}.yaml")
+
+
+def test_article_file_name_that_cannot_be_in_an_iri_is_refused(mini):
+    rename_article(mini, "mini article")
+    errors = only_error(mini)
+    assert [e.file for e in errors] == ["articles/mini article.txt"]
+    assert "cannot be an article id" in errors[0].message and "Rename" in errors[0].fix
+
+
+def test_build_refuses_an_article_file_name_that_cannot_be_in_an_iri(mini, tmp_path):
+    rename_article(mini, "mini<article>")
+    settings = Settings.load({"DATA_DIR": str(tmp_path / "data"), "CORPUS_DIR": str(mini)})
+    with pytest.raises(CorpusError, match="cannot be an article id"):
+        build(settings)
 
 
 def test_sentence_left_unaccounted_is_refused(mini):
