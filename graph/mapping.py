@@ -222,6 +222,22 @@ def link_quads(entities: Iterable[Entity], iris: Iris) -> Iterator[Quad]:
             yield Quad(node, iri(OWL + "sameAs"), iri(DBPEDIA + entity.dbpedia), graph)
 
 
+# N-Triples terms of the Web Annotation vocabulary, written for every quote (hot path)
+_TYPE = f"<{RDF}type>"
+_OA_ANNOTATION, _OA_MOTIVATED_BY, _OA_HAS_BODY, _OA_HAS_TARGET = (
+    f"<{OA}{name}>" for name in ("Annotation", "motivatedBy", "hasBody", "hasTarget")
+)
+_OA_SPECIFIC_RESOURCE, _OA_HAS_SOURCE, _OA_HAS_SELECTOR = (
+    f"<{OA}{name}>" for name in ("SpecificResource", "hasSource", "hasSelector")
+)
+_OA_TEXT_QUOTE_SELECTOR, _OA_EXACT, _OA_PREFIX, _OA_SUFFIX = (
+    f"<{OA}{name}>" for name in ("TextQuoteSelector", "exact", "prefix", "suffix")
+)
+_OA_TEXT_POSITION_SELECTOR, _OA_START, _OA_END = (
+    f"<{OA}{name}>" for name in ("TextPositionSelector", "start", "end")
+)
+
+
 class ArticleMapper:
     """Map one article to the triples of its named graph, as N-Triples terms."""
 
@@ -275,11 +291,13 @@ class ArticleMapper:
         """Link a fact node to its span, directly and through a Web Annotation; return it."""
         span_node = self.span_iri(span)
         annotation = self.iris.in_article(self.article.id, "annotation", key)
-        self.add(body, "evidence", span_node)
-        self.add(annotation, self.iri(RDF + "type"), self.iri(OA + "Annotation"))
-        self.add(annotation, self.iri(OA + "motivatedBy"), self.iri(OA + motivation))
-        self.add(annotation, self.iri(OA + "hasBody"), body)
-        self.add(annotation, self.iri(OA + "hasTarget"), span_node)
+        self.triples += [
+            (body, self.iris.ng("evidence"), span_node),
+            (annotation, _TYPE, _OA_ANNOTATION),
+            (annotation, _OA_MOTIVATED_BY, f"<{OA}{motivation}>"),
+            (annotation, _OA_HAS_BODY, body),
+            (annotation, _OA_HAS_TARGET, span_node),
+        ]
         return annotation
 
     def span_iri(self, span: Span) -> str:
@@ -290,19 +308,22 @@ class ArticleMapper:
     def span_node(self, span: Span) -> None:
         """Describe a span with quote and position selectors."""
         node = self.span_iri(span)
-        quote, position = self.iri(node[1:-1] + "#quote"), self.iri(node[1:-1] + "#position")
+        quote, position = f"<{node[1:-1]}#quote>", f"<{node[1:-1]}#position>"
         before, after = prefix_suffix(self.article.text, span)
-        self.add(node, self.iri(RDF + "type"), self.iri(OA + "SpecificResource"))
-        self.add(node, self.iri(OA + "hasSource"), self.node)
-        self.add(node, self.iri(OA + "hasSelector"), quote)
-        self.add(node, self.iri(OA + "hasSelector"), position)
-        self.add(quote, self.iri(RDF + "type"), self.iri(OA + "TextQuoteSelector"))
-        self.add(quote, self.iri(OA + "exact"), self.text(span.exact, None))
-        self.add(quote, self.iri(OA + "prefix"), self.text(before, None))
-        self.add(quote, self.iri(OA + "suffix"), self.text(after, None))
-        self.add(position, self.iri(RDF + "type"), self.iri(OA + "TextPositionSelector"))
-        self.add(position, self.iri(OA + "start"), self.typed(span.start, "nonNegativeInteger"))
-        self.add(position, self.iri(OA + "end"), self.typed(span.end, "nonNegativeInteger"))
+        text, typed = self.text, self.typed
+        self.triples += [
+            (node, _TYPE, _OA_SPECIFIC_RESOURCE),
+            (node, _OA_HAS_SOURCE, self.node),
+            (node, _OA_HAS_SELECTOR, quote),
+            (node, _OA_HAS_SELECTOR, position),
+            (quote, _TYPE, _OA_TEXT_QUOTE_SELECTOR),
+            (quote, _OA_EXACT, text(span.exact, None)),
+            (quote, _OA_PREFIX, text(before, None)),
+            (quote, _OA_SUFFIX, text(after, None)),
+            (position, _TYPE, _OA_TEXT_POSITION_SELECTOR),
+            (position, _OA_START, typed(span.start, "nonNegativeInteger")),
+            (position, _OA_END, typed(span.end, "nonNegativeInteger")),
+        ]
 
     # --- the article ---------------------------------------------------------------------
 

@@ -27,6 +27,13 @@ _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser
 class _LineLoader(_BASE_LOADER):
     """A safe loader that builds LineDicts."""
 
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        """Tag a node; a plain scalar no implicit resolver starts with is a string at once."""
+        # most scalars of an annotation file are text; skip the resolvers' lookups for them
+        if kind is yaml.ScalarNode and implicit[0] and value and value[0] not in _FIRST_CHARS:
+            return STR
+        return super().resolve(kind, value, implicit)
+
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     mapping = LineDict()
@@ -53,6 +60,7 @@ _LineLoader.yaml_implicit_resolvers = {
 
 
 STR, SEQ, MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
+_FIRST_CHARS = frozenset(_LineLoader.yaml_implicit_resolvers)  # where a number, bool, … starts
 
 
 def _parse(text: str) -> Any:
