@@ -354,6 +354,8 @@ class ArticleReader:
         if not self.ctx.check_keys(node, QUANTITY_FIELDS, required, "quantity"):
             return None
         span = self.quote(node, "quantity", within)
+        if "id" in node and self.ctx.check_id(node) is None:  # part of the quantity's IRI
+            return None
         value = _decimal(node.get("value"))
         if value is None:
             self.ctx.error(node, "value", f"value {node.get('value')!r} is not a number.")

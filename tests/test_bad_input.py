@@ -137,6 +137,15 @@ def test_article_without_annotations_is_refused(mini):
     assert any(e.file == "articles/orphan.txt" for e in only_error(mini))
 
 
+@pytest.mark.parametrize("quantity_id", ["two leaders", "two<leaders>", "Two"])
+def test_quantity_id_that_cannot_be_in_an_iri_is_refused(mini, quantity_id):
+    with (mini / NOTES).open("a", encoding="utf-8") as notes:
+        notes.write(f'quantities:\n  - {{id: "{quantity_id}", quote: "July 26", value: 26}}\n')
+    line = (mini / NOTES).read_text(encoding="utf-8").count("\n")
+    errors = only_error(mini)
+    assert any(e.line == line and "is not a kebab-case id" in e.message for e in errors), errors
+
+
 def rename_article(root: Path, new_id: str) -> None:
     (root / ARTICLE).rename(root / "articles" / f"{new_id}.txt")
     replace(root, NOTES, "article: mini", f"article: {new_id}")
