@@ -42,15 +42,17 @@ class Conclusions:
         )
 
     def __contains__(self, triple: object) -> bool:
-        _, p, o = triple  # type: ignore[misc]
-        return p in self.predicates or (p == TYPE_TERM and o in self.classes)
+        return bool(self.kept([triple]))  # type: ignore[list-item]
+
+    def kept(self, triples: Iterable[Triple]) -> list[Triple]:
+        """Return the triples of a shape some rule concludes."""
+        predicates, classes = self.predicates, self.classes
+        return [t for t in triples if t[1] in predicates or (t[1] == TYPE_TERM and t[2] in classes)]
 
 
 def pack(triples: Iterable[Triple], conclusions: Conclusions) -> bytes:
     """Return the digests of the triples some rule could conclude, 8 bytes each."""
-    predicates, classes = conclusions.predicates, conclusions.classes
-    kept = [t for t in triples if t[1] in predicates or (t[1] == TYPE_TERM and t[2] in classes)]
-    return array("Q", [digest(t) for t in kept]).tobytes()
+    return array("Q", [digest(t) for t in conclusions.kept(triples)]).tobytes()
 
 
 class AssertedDigests:

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from .dates import Precision
+from .inference import TYPE_TERM
 from .model import (
     AgreementReport,
     Article,
@@ -150,11 +151,6 @@ class Iris:
         return self.terms.node(f"{self.base}id/discrepancy/{key}")
 
 
-def iri(value: str) -> NamedNode:
-    """Return a named node for a full IRI."""
-    return _named(value)
-
-
 @lru_cache(maxsize=4096)
 def _named(value: str) -> NamedNode:
     # Vocabulary terms recur in every triple; building and checking each IRI once saves a lot.
@@ -213,17 +209,16 @@ def entity_triples(entity: Entity, iris: Iris, lookup: dict[str, Entity]) -> Ite
 
 def link_quads(entities: Iterable[Entity], iris: Iris) -> Iterator[Quad]:
     """Yield the curated external links (owl:sameAs) of every entity, in the registry graph."""
-    graph = iris.graph("registry")
+    graph, t = iris.graph("registry"), iris.terms
     for entity in entities:
         node = iris.entity(entity)
         if entity.wikidata:
-            yield Quad(node, iri(OWL + "sameAs"), iri(WIKIDATA + entity.wikidata), graph)
+            yield Quad(node, t.iri(OWL + "sameAs"), t.iri(WIKIDATA + entity.wikidata), graph)
         if entity.dbpedia:
-            yield Quad(node, iri(OWL + "sameAs"), iri(DBPEDIA + entity.dbpedia), graph)
+            yield Quad(node, t.iri(OWL + "sameAs"), t.iri(DBPEDIA + entity.dbpedia), graph)
 
 
 # N-Triples terms of the Web Annotation vocabulary, written for every quote (hot path)
-_TYPE = f"<{RDF}type>"
 _OA_ANNOTATION, _OA_MOTIVATED_BY, _OA_HAS_BODY, _OA_HAS_TARGET = (
     f"<{OA}{name}>" for name in ("Annotation", "motivatedBy", "hasBody", "hasTarget")
 )
@@ -293,7 +288,7 @@ class ArticleMapper:
         annotation = self.iris.in_article(self.article.id, "annotation", key)
         self.triples += [
             (body, self.iris.ng("evidence"), span_node),
-            (annotation, _TYPE, _OA_ANNOTATION),
+            (annotation, TYPE_TERM, _OA_ANNOTATION),
             (annotation, _OA_MOTIVATED_BY, f"<{OA}{motivation}>"),
             (annotation, _OA_HAS_BODY, body),
             (annotation, _OA_HAS_TARGET, span_node),
@@ -312,15 +307,15 @@ class ArticleMapper:
         before, after = prefix_suffix(self.article.text, span)
         text, typed = self.text, self.typed
         self.triples += [
-            (node, _TYPE, _OA_SPECIFIC_RESOURCE),
+            (node, TYPE_TERM, _OA_SPECIFIC_RESOURCE),
             (node, _OA_HAS_SOURCE, self.node),
             (node, _OA_HAS_SELECTOR, quote),
             (node, _OA_HAS_SELECTOR, position),
-            (quote, _TYPE, _OA_TEXT_QUOTE_SELECTOR),
+            (quote, TYPE_TERM, _OA_TEXT_QUOTE_SELECTOR),
             (quote, _OA_EXACT, text(span.exact, None)),
             (quote, _OA_PREFIX, text(before, None)),
             (quote, _OA_SUFFIX, text(after, None)),
-            (position, _TYPE, _OA_TEXT_POSITION_SELECTOR),
+            (position, TYPE_TERM, _OA_TEXT_POSITION_SELECTOR),
             (position, _OA_START, typed(span.start, "nonNegativeInteger")),
             (position, _OA_END, typed(span.end, "nonNegativeInteger")),
         ]
@@ -330,7 +325,7 @@ class ArticleMapper:
     def metadata(self) -> None:
         """Describe the article: title, language, text, authorship, date, coverage."""
         a, lang = self.article, self.article.language
-        self.add(self.node, self.iri(RDF + "type"), self.iris.ng("NewsArticle"))
+        self.add(self.node, TYPE_TERM, self.iris.ng("NewsArticle"))
         self.add(self.node, self.iri(DCT + "title"), self.text(a.title.exact, lang))
         self.add(self.node, self.iri(RDFS + "label"), self.text(a.title.exact, lang))
         self.add(self.node, self.iri(DCT + "identifier"), self.text(a.id, None))
@@ -379,7 +374,7 @@ class ArticleMapper:
         """Describe a time specification and return its node."""
         node = self.iris.in_article(self.article.id, "time", spec.key)
         value = spec.value
-        self.add(node, self.iri(RDF + "type"), self.iris.ng("TimeSpecification"))
+        self.add(node, TYPE_TERM, self.iris.ng("TimeSpecification"))
         self.add(node, "expression", self.text(spec.expression, None))
         self.add(node, "precision", self.iris.ng(PRECISIONS[value.precision]))
         if value.earliest and value.latest:
@@ -398,7 +393,7 @@ class ArticleMapper:
         """Describe one report of an event."""
         event = self.ref(report.id)
         for name in report.types:
-            self.add(event, self.iri(RDF + "type"), self.iris.ng(name))
+            self.add(event, TYPE_TERM, self.iris.ng(name))
         if self.entities[report.id].article and report.id not in self.labelled:
             self.labelled.add(report.id)
             self.add(event, self.iri(RDFS + "label"), self.text(self.entities[report.id].label))
@@ -408,7 +403,7 @@ class ArticleMapper:
         for prop, spec in report.times:
             self.add(event, prop, self.time(spec))
         if report.count:
-            self.add(event, self.iri(RDF + "type"), self.iris.ng("EventSeries"))
+            self.add(event, TYPE_TERM, self.iris.ng("EventSeries"))
             self.add(event, "count", self.quantity(report.count))
         if report.note:
             self.add(event, self.iri(RDFS + "comment"), self.text(report.note))
@@ -433,7 +428,7 @@ class ArticleMapper:
         """Describe a claim; its statement is reified, never asserted."""
         node = self.iris.in_article(self.article.id, "claim", claim.id)
         for name in claim.types:
-            self.add(node, self.iri(RDF + "type"), self.iris.ng(name))
+            self.add(node, TYPE_TERM, self.iris.ng(name))
         self.add(node, self.iri(RDFS + "label"), self.text(claim.span.exact))
         for who in claim.claimant:
             self.add(node, "claimant", self.ref(who))
@@ -448,7 +443,7 @@ class ArticleMapper:
     def statement(self, key: str, subject: str, prop: str, obj: str) -> str:
         """Describe an rdf:Statement and return its node."""
         node = self.iris.in_article(self.article.id, "statement", key)
-        self.add(node, self.iri(RDF + "type"), self.iri(RDF + "Statement"))
+        self.add(node, TYPE_TERM, self.iri(RDF + "Statement"))
         self.add(node, self.iri(RDF + "subject"), self.ref(subject))
         self.add(node, self.iri(RDF + "predicate"), self.iris.ng(prop))
         self.add(node, self.iri(RDF + "object"), self.ref(obj))
@@ -457,7 +452,7 @@ class ArticleMapper:
     def quantity(self, quantity: Quantity) -> str:
         """Describe a stated number and return its node."""
         node = self.iris.in_article(self.article.id, "quantity", quantity.key)
-        self.add(node, self.iri(RDF + "type"), self.iris.ng("Quantity"))
+        self.add(node, TYPE_TERM, self.iris.ng("Quantity"))
         self.add(node, self.iri(RDFS + "label"), self.text(quantity.span.exact))
         self.add(node, "numericValue", self.typed(quantity.value, "decimal"))
         self.add(node, "qualifier", self.iris.ng(quantity.qualifier))
@@ -480,7 +475,7 @@ class ArticleMapper:
     def tenure(self, tenure: Tenure) -> None:
         """Describe a person holding an office."""
         node = self.iris.in_article(self.article.id, "tenure", tenure.key)
-        self.add(node, self.iri(RDF + "type"), self.iris.ng("Tenure"))
+        self.add(node, TYPE_TERM, self.iris.ng("Tenure"))
         self.add(node, "holder", self.ref(tenure.holder))
         self.add(node, "office", self.ref(tenure.office))
         if tenure.status:
@@ -496,7 +491,7 @@ class ArticleMapper:
         """Describe what the article says about an agreement."""
         node = self.ref(report.id)
         for name in report.types:
-            self.add(node, self.iri(RDF + "type"), self.iris.ng(name))
+            self.add(node, TYPE_TERM, self.iris.ng(name))
         if self.entities[report.id].article and report.id not in self.labelled:
             self.labelled.add(report.id)
             self.add(node, self.iri(RDFS + "label"), self.text(self.entities[report.id].label))
