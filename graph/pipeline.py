@@ -4,7 +4,8 @@
 process. A full build does the same checks article by article in a pool of processes, each
 returning its article's graph as N-Quads, which the parent feeds straight into the new
 store's bulk loader (Rust, off the GIL) while the workers carry on. Memory stays flat: no
-article outlives its worker's turn; the parent keeps an index of the ids articles define.
+article outlives its worker's turn; the parent keeps an index of the ids articles define,
+in SQLite on disk (owners.py).
 
 A worker resolves an article against the registry and that article's own definitions.
 What needs the whole corpus is settled in the parent once every article is back: an id
@@ -50,6 +51,7 @@ from .corpus import (
     register_local,
     resolve_article,
 )
+from .dates import DateValue
 from .errors import AnnotationError, CorpusError
 from .inference import (
     Edge,
@@ -73,10 +75,12 @@ from .mapping import (
     registry_quads,
 )
 from .model import Entity, TimeSpec
+from .owners import Owners
 from .registry import check_entity_refs, read_links, read_registry
 from .store import GraphStore, QuadRecorder
 
 Progress = Callable[[str, int, int], None]
+SharedDate = tuple[str, str, DateValue]  # (event id, date key, value) of a shared event
 CHUNK = 16  # articles per task: large enough to amortise the pipe, small enough to balance
 IN_FLIGHT = 8  # tasks handed to the workers and not yet written to the loader
 # What the registry graph may state with an article's IRI as subject (links) or object
@@ -107,7 +111,7 @@ class Outcome:
     definitions: list[Definition] = field(default_factory=list)
     missing: set[str] = field(default_factory=set)
     errors: list[AnnotationError] = field(default_factory=list)
-    shared_times: list[tuple[str, TimeSpec]] = field(default_factory=list)
+    shared_times: list[SharedDate] = field(default_factory=list)  # of events others report
     links: list[Triple] = field(default_factory=list)  # of transitive properties, any graph
     asserted: bytes = b""  # digests of its asserted triples a rule could conclude (asserted.py)
 
@@ -140,14 +144,15 @@ class Shared:
 class Scan:
     """What the parent learned from every article once the stream ended."""
 
-    graphs: dict[str, int] = field(default_factory=dict)
+    graphs: dict[str, int] = field(default_factory=dict)  # graph IRI → quads, once complete
+    article_quads: dict[str, int] = field(default_factory=dict)  # until then, article graphs
     coverage: dict[str, dict[str, int]] = field(default_factory=dict)
-    owners: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
-    times: dict[str, list[tuple[str, TimeSpec]]] = field(default_factory=dict)
+    owners: Owners = field(default_factory=Owners)  # on disk in a build (owners.py)
+    times: dict[str, list[tuple[str, str, DateValue]]] = field(default_factory=dict)  # by event
     outcomes_with_errors: list[Outcome] = field(default_factory=list)
     pending: dict[bytes, None] = field(default_factory=dict)  # N-Triples lines, each once
     links: dict[str, set[Edge]] = field(default_factory=dict)  # transitive property → pairs
-    shared_values: dict[Any, Any] = field(default_factory=dict)  # one copy of each kind, types
+    shared_values: dict[Any, Any] = field(default_factory=dict)  # one copy of each date, counts
     asserted: AssertedDigests = field(default_factory=AssertedDigests)  # in any graph
     seconds: dict[str, float] = field(default_factory=dict)  # phase → wall time
     errors: list[AnnotationError] = field(default_factory=list)
@@ -180,7 +185,7 @@ class ArticleEntities(dict):
 class CorpusEntities(Mapping):
     """The registry plus every article's definitions, as stubs made on first use."""
 
-    def __init__(self, registry: dict[str, Entity], owners: dict, skip_article: str = ""):
+    def __init__(self, registry: dict[str, Entity], owners: Owners, skip_article: str = ""):
         self.registry, self.owners, self.skip = registry, owners, skip_article
         self.made: dict[str, Entity] = {}
 
@@ -366,7 +371,8 @@ def _local_discrepancies(
         if dict.__contains__(entities, report.id):
             times[report.id] += specs
         else:
-            outcome.shared_times += [(report.id, spec) for _, spec in specs]
+            # the parent compares only the key and value of a date (discrepancy_triples)
+            outcome.shared_times += [(report.id, spec.key, spec.value) for _, spec in specs]
     return [
         triple
         for event_id, specs in times.items()
@@ -383,38 +389,39 @@ def load_articles(
     article_ids: list[str],
     pool: Pool | None,
     scan: Scan,
+    folder: Path,
     progress: Progress | None = None,
 ) -> None:
     """Bulk-load the ontology and every article, in one load fed through a named pipe.
 
     The loader reads the pipe in Rust, without the GIL; a thread of this process writes the
-    workers' N-Quads files into it (sendfile: the bytes never enter Python) as they come.
+    workers' N-Quads files (in `folder`) into it (sendfile: the bytes never enter Python)
+    as they come.
     """
-    with tempfile.TemporaryDirectory(prefix=_scratch_prefix(), dir=_scratch_dir(store)) as temp:
-        folder = Path(temp)
-        fifo = folder / "quads.nq"
-        os.mkfifo(fifo)
-        feeder = Feeder(fifo, folder, shared, article_ids, pool, scan, progress)
-        feeder.recorder = store.recorder
-        feeder.start()
-        try:
-            store.bulk_load_file(fifo)
-        except BaseException:
-            feeder.abandon()
-            raise
-        finally:
-            feeder.join()
-        if feeder.failure is not None:
-            raise feeder.failure
+    fifo = folder / "quads.nq"
+    os.mkfifo(fifo)
+    feeder = Feeder(fifo, folder, shared, article_ids, pool, scan, progress)
+    feeder.recorder = store.recorder
+    feeder.start()
+    try:
+        store.bulk_load_file(fifo)
+    except BaseException:
+        feeder.abandon()
+        raise
+    finally:
+        feeder.join()
+    if feeder.failure is not None:
+        raise feeder.failure
 
 
-def _scratch_prefix() -> str:
+@contextmanager
+def scratch_folder(store: GraphStore) -> Iterator[Path]:
+    """Make a folder for a build's pipe, chunk files and id index; remove it afterwards."""
     # named like a staging directory, so a killed build's leftovers are swept the same way
-    return f".building-{os.getpid()}-feed-"
-
-
-def _scratch_dir(store: GraphStore) -> Path | None:
-    return store.path.parent if store.path is not None else None
+    prefix = f".building-{os.getpid()}-scratch-"
+    parent = store.path.parent if store.path is not None else None
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=parent) as temp:
+        yield Path(temp)
 
 
 class Feeder(threading.Thread):
@@ -471,7 +478,7 @@ class Feeder(threading.Thread):
         done = 0
         for path, outcomes in _results(self.shared, self._tasks(), self.pool):
             for outcome in outcomes:
-                _record(outcome, iris, self.scan)
+                _record(outcome, self.scan)
             _send_file(descriptor, path)
             if self.recorder is not None:
                 self.recorder.keep(path)
@@ -534,49 +541,56 @@ def worker_pool(shared: Shared, workers: int) -> Iterator[Pool | None]:
         yield pool
 
 
-def _record(outcome: Outcome, iris: Iris, scan: Scan) -> None:
+def _record(outcome: Outcome, scan: Scan) -> None:
     if outcome.pending:
         # articles reporting one shared event entail the same lines: keep each once, or the
         # parent's memory would grow with the corpus (8 lines an article, 1.1 of them new)
         scan.pending.update(dict.fromkeys(outcome.pending.splitlines(keepends=True)))
     if outcome.coverage:
-        scan.coverage[outcome.article_id] = outcome.coverage
+        _keep_coverage(scan, outcome.article_id, outcome.coverage)
     if outcome.quads:
-        scan.graphs[iris.graph(f"article/{outcome.article_id}").value] = outcome.quads
+        scan.article_quads[outcome.article_id] = outcome.quads
     if outcome.errors:
         scan.outcomes_with_errors.append(outcome)
     add_transitive_links(scan.links, outcome.links)
     scan.asserted.add(outcome.asserted)
-    for spec in outcome.shared_times:
-        scan.times.setdefault(spec[0], []).append((outcome.article_id, spec[1]))
-    for definition in outcome.definitions:
-        _own(definition, outcome.article_id, scan)
+    shared = scan.shared_values  # keys are offsets, values dates: few distinct ones
+    for event_id, key, value in outcome.shared_times:
+        report = (outcome.article_id, shared.setdefault(key, key), shared.setdefault(value, value))
+        scan.times.setdefault(event_id, []).append(report)
+    if outcome.definitions:
+        _own(outcome.definitions, outcome.article_id, scan)
 
 
-def _own(definition: Definition, article_id: str, scan: Scan) -> None:
-    """Index an article's id, or record that an earlier article already defines it."""
-    first = scan.owners.get(definition.id)
-    if first is None:
-        shared = scan.shared_values
-        kind = shared.setdefault(definition.kind, definition.kind)
-        scan.owners[definition.id] = (
-            article_id,
-            kind,
-            shared.setdefault(definition.types, definition.types),
-        )
+def _keep_coverage(scan: Scan, article_id: str, counts: dict[str, int]) -> None:
+    # articles with the same counts share one dict (never changed once kept), so the
+    # parent's memory does not grow by a dict per article
+    key = ("coverage", *counts.items())
+    scan.coverage[article_id] = scan.shared_values.setdefault(key, counts)
+
+
+def _own(definitions: list[Definition], article_id: str, scan: Scan) -> None:
+    """Index an article's ids, recording those an earlier article already defines."""
+    claimed = scan.owners.claim(article_id, [(d.id, d.kind, d.types) for d in definitions])
+    if not claimed:
         return
+    firsts = dict(claimed)
     file = f"annotations/{article_id}.yaml"
-    if definition.entity:
-        message = f"id {definition.id!r} is already defined (annotations/{first[0]}.yaml)."
-        fix = "Use the existing id, or choose another."
-    else:
-        kind = definition.kind
-        message = f"{kind} {definition.id!r} is also reported by article {first[0]}."
-        fix = (
-            f"A {kind} reported by several articles must be defined in the registry "
-            f"(registry/{kind}s.yaml), with its type and label."
-        )
-    scan.errors.append(AnnotationError(file, definition.line, message, fix))
+    for definition in definitions:
+        if definition.id not in firsts:
+            continue
+        first = firsts[definition.id]
+        if definition.entity:
+            message = f"id {definition.id!r} is already defined (annotations/{first}.yaml)."
+            fix = "Use the existing id, or choose another."
+        else:
+            kind = definition.kind
+            message = f"{kind} {definition.id!r} is also reported by article {first}."
+            fix = (
+                f"A {kind} reported by several articles must be defined in the registry "
+                f"(registry/{kind}s.yaml), with its type and label."
+            )
+        scan.errors.append(AnnotationError(file, definition.line, message, fix))
 
 
 def settle(shared: Shared, ctx: Context, scan: Scan) -> tuple[list[ox.Quad], bytes, bool]:
@@ -610,9 +624,9 @@ def _redo_crossing(shared: Shared, scan: Scan, errors: list[AnnotationError]) ->
         known = CorpusEntities(shared.registry, scan.owners, skip_article=outcome.article_id)
         again = process_article(outcome.article_id, shared, known)
         errors += again.errors
-        scan.coverage[again.article_id] = again.coverage
+        _keep_coverage(scan, again.article_id, again.coverage)
         if again.quads:
-            scan.graphs[Iris(shared.base).graph(f"article/{again.article_id}").value] = again.quads
+            scan.article_quads[again.article_id] = again.quads
         redone.append(again)
     return redone
 
@@ -622,7 +636,8 @@ def _registry_graph(shared: Shared, entities: CorpusEntities, scan: Scan) -> lis
     graph = iris.graph("registry")
     quads = list(registry_quads(shared.registry.values(), iris, entities))
     quads += link_quads([entities[e] for e in entities], iris)
-    for event_id, specs in scan.times.items():
+    for event_id, reports in scan.times.items():
+        specs = [(a, TimeSpec(key, None, "", value, False)) for a, key, value in reports]
         for s, p, o in discrepancy_triples(event_id, specs, entities[event_id], iris):
             quads.append(ox.Quad(s, p, o, graph))
     return list(dict.fromkeys(quads))
@@ -670,10 +685,29 @@ def fill_store(
     progress: Progress | None = None,
 ) -> Scan:
     """Load the whole dataset and its inferences into an empty store; return what it holds."""
+    with scratch_folder(store) as folder:
+        scan = Scan(
+            owners=Owners(folder / "owners.sqlite"),
+            links={t: set() for t in prepared[0].tables.transitive},
+        )
+        try:
+            _fill(store, prepared, pool, progress, scan, folder)
+        finally:
+            scan.owners.close()
+    return scan
+
+
+def _fill(
+    store: GraphStore,
+    prepared: tuple[Shared, Context, list[str]],
+    pool: Pool | None,
+    progress: Progress | None,
+    scan: Scan,
+    folder: Path,
+) -> None:
     shared, ctx, article_ids = prepared
-    scan = Scan(links={t: set() for t in shared.tables.transitive})
     clock = Clock(scan.seconds)
-    load_articles(store, shared, article_ids, pool, scan, progress)
+    load_articles(store, shared, article_ids, pool, scan, folder, progress)
     clock("articles")
     registry, redone, crossed = settle(shared, ctx, scan)
     iris = Iris(shared.base)
@@ -693,8 +727,10 @@ def fill_store(
     scan.graphs[inferred_graph(shared.base)] = finish_inference(
         store, shared, crossed, pending, scan, clock
     )
+    for article_id, count in scan.article_quads.items():
+        scan.graphs[iris.graph(f"article/{article_id}").value] = count
+    scan.article_quads.clear()
     scan.graphs = dict(sorted(scan.graphs.items()))
-    return scan
 
 
 def _terms(statement: ox.Quad | ox.Triple) -> Triple:

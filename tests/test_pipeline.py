@@ -13,7 +13,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from newsgraph.graph.build import build, dataset_quads, load
+from newsgraph.graph.build import build, coverage, dataset_quads, load
 from newsgraph.graph.errors import CorpusError
 from newsgraph.graph.inference import inferred_graph, materialise
 from newsgraph.graph.pipeline import write_all
@@ -190,3 +190,17 @@ def test_synthetic_corpus_has_chains_for_the_closure_to_add(synthetic, tmp_path)
           }}
         }}"""
     assert len(list(store.query(chained).rows())) > 0
+
+
+def test_build_reports_the_coverage_of_the_reference(synthetic, tmp_path):
+    settings = settings_for(synthetic, tmp_path / "data", 2)
+    built = build(settings, full=True)
+    assert built.coverage == coverage(load(settings))
+
+
+def test_failed_build_removes_its_scratch_folder(corpus_copy, tmp_path):
+    notes = corpus_copy / "annotations" / f"{LATER}.yaml"
+    notes.write_text(notes.read_text().replace("- id: brett-mcgurk", f"- id: {EARLIER_LOCAL}"))
+    with pytest.raises(CorpusError):
+        build(settings_for(corpus_copy, tmp_path / "data", 2), full=True)
+    assert not list((tmp_path / "data" / "stores").glob(".building-*"))
