@@ -572,25 +572,25 @@ def _keep_coverage(scan: Scan, article_id: str, counts: dict[str, int]) -> None:
 def _own(definitions: list[Definition], article_id: str, scan: Scan) -> None:
     """Index an article's ids, recording those an earlier article already defines."""
     claimed = scan.owners.claim(article_id, [(d.id, d.kind, d.types) for d in definitions])
-    if not claimed:
-        return
     firsts = dict(claimed)
+    scan.errors += [
+        _defined_twice(d, article_id, firsts[d.id]) for d in definitions if d.id in firsts
+    ]
+
+
+def _defined_twice(definition: Definition, article_id: str, first: str) -> AnnotationError:
     file = f"annotations/{article_id}.yaml"
-    for definition in definitions:
-        if definition.id not in firsts:
-            continue
-        first = firsts[definition.id]
-        if definition.entity:
-            message = f"id {definition.id!r} is already defined (annotations/{first}.yaml)."
-            fix = "Use the existing id, or choose another."
-        else:
-            kind = definition.kind
-            message = f"{kind} {definition.id!r} is also reported by article {first}."
-            fix = (
-                f"A {kind} reported by several articles must be defined in the registry "
-                f"(registry/{kind}s.yaml), with its type and label."
-            )
-        scan.errors.append(AnnotationError(file, definition.line, message, fix))
+    if definition.entity:
+        message = f"id {definition.id!r} is already defined (annotations/{first}.yaml)."
+        fix = "Use the existing id, or choose another."
+    else:
+        kind = definition.kind
+        message = f"{kind} {definition.id!r} is also reported by article {first}."
+        fix = (
+            f"A {kind} reported by several articles must be defined in the registry "
+            f"(registry/{kind}s.yaml), with its type and label."
+        )
+    return AnnotationError(file, definition.line, message, fix)
 
 
 def settle(shared: Shared, ctx: Context, scan: Scan) -> tuple[list[ox.Quad], bytes, bool]:
