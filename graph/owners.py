@@ -48,7 +48,7 @@ class Owners:
         self.db.executemany("INSERT OR IGNORE INTO owners VALUES (?, ?, ?)", rows)
         if self.db.total_changes - before == len(rows):
             return []
-        owned = [(row[0], self._article(row[0])) for row in rows]
+        owned = [(i, self[i][0]) for i, _, _ in rows]
         return [(i, first) for i, first in owned if first != article_id]
 
     def get(self, key: object) -> Owner | None:
@@ -84,6 +84,3 @@ class Owners:
             index = self.shape_index[shape] = len(self.shapes)
             self.shapes.append(shape)
         return index
-
-    def _article(self, key: str) -> str:
-        return self.db.execute("SELECT article FROM owners WHERE id = ?", (key,)).fetchone()[0]
