@@ -136,11 +136,13 @@ def build(
     full: bool = False,
     progress: Progress | None = None,
     record_quads: Path | None = None,
+    optimize: bool = False,
 ) -> BuildResult:
     """Build the corpus into a new store and switch to it; the served one is never touched.
 
     With `record_quads` (a full build only), every quad loaded is also kept in that folder
-    (`QuadRecorder`: numbered N-Quads files, in load order).
+    (`QuadRecorder`: numbered N-Quads files, in load order). With `optimize`, the new store
+    is compacted before the switch (docs/build.md, "Compacting the served store").
     """
     started = time.perf_counter()
     root = root or corpus_dir(settings)
@@ -149,9 +151,9 @@ def build(
         old = _current_report(settings.data_dir)
         plan = plan_build(old.get("inputs") if old else None, inputs, full)
         if plan.full:
-            result = _build_full(settings, root, plan, inputs, progress, record_quads)
+            result = _build_full(settings, root, plan, inputs, progress, record_quads, optimize)
         else:
-            result = _build_changes(settings, root, plan, inputs, old, progress)
+            result = _build_changes(settings, root, plan, inputs, old, progress, optimize)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -163,6 +165,7 @@ def _build_full(
     inputs: dict[str, Any],
     progress: Progress | None,
     record_quads: Path | None = None,
+    optimize: bool = False,
 ) -> BuildResult:
     """Validate, map and load every article in worker processes, streaming into a new store."""
     prepared = prepare(root, vocabulary(settings.BASE_IRI), settings.BASE_IRI)
@@ -180,6 +183,7 @@ def _build_full(
 
     workers = settings.BUILD_WORKERS or worker_count()
     with worker_pool(prepared[0], workers) as pool:
+        fill = _then_compact(fill, result.report) if optimize else fill
         result.store_path = write_new_store(settings.data_dir, fill, result.report)
     return result
 
@@ -191,6 +195,7 @@ def _build_changes(
     inputs: dict[str, Any],
     old: dict[str, Any],
     progress: Progress | None,
+    optimize: bool = False,
 ) -> BuildResult:
     """Replace only the changed articles' graphs (and the registry graph) in a store copy."""
     corpus = load(settings, root, progress)
@@ -199,6 +204,7 @@ def _build_changes(
     result.graphs = _updated_counts(old["graphs"], changes)
     result.report = _report(settings, inputs, result)
     fill = _then_infer(_replace(changes), settings.BASE_IRI, result)
+    fill = _then_compact(fill, result.report) if optimize else fill
     result.store_path = write_changed_store(settings.data_dir, fill, result.report)
     return result
 
@@ -243,6 +249,19 @@ def _then_infer(
         result.report["quads"] = sum(result.graphs.values())
 
     return fill_and_infer
+
+
+def _then_compact(fill: Callable[[GraphStore], None], report: dict) -> Callable[[GraphStore], None]:
+    """Compact the new store once filled, before it is switched in; time it in the report."""
+
+    def fill_and_compact(store: GraphStore) -> None:
+        fill(store)
+        started = time.perf_counter()
+        store.optimize()
+        seconds = report.setdefault("phase_seconds", {})
+        seconds["optimize"] = round(time.perf_counter() - started, 3)
+
+    return fill_and_compact
 
 
 def replay(store: GraphStore, updates: list[str]) -> None:

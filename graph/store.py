@@ -243,6 +243,12 @@ class GraphStore:
         self._store.remove_graph(graph)
         self._store.extend(quads)
 
+    def optimize(self) -> None:
+        """Compact every column family into as few files as RocksDB can (`build --optimize`)."""
+        if self.transactional_writes:
+            self._store.flush()  # compact what the memtable holds too
+        self._store.optimize()
+
     def dump(self, output: IO[bytes], media_type: str, graph: str | None = None) -> None:
         """Write the whole dataset (quad formats) or one named graph (triple formats)."""
         options = {"from_graph": ox.NamedNode(graph)} if graph else {}

@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic
 
 from newsgraph.graph.build import build
 from newsgraph.graph.errors import CorpusError
-from newsgraph.graph.store import GraphStore, current_store_path
+from newsgraph.graph.store import GraphStore, build_report, current_store_path
 from newsgraph.settings import Settings
 
 from .conftest import BASE, graphs_of, running_server
@@ -80,6 +80,44 @@ def test_registry_change_triggers_a_full_build(corpus_copy, tmp_path):
     assert build(settings).plan.full
 
 
+def sst_files(data: Path) -> int:
+    return len(list(current_store_path(data).glob("*.sst")))
+
+
+def column_families(data: Path) -> int:
+    options = max(current_store_path(data).glob("OPTIONS-*"))
+    return options.read_text().count("[CFOptions ")
+
+
+def test_optimized_build_holds_the_same_dataset(corpus_copy, tmp_path):
+    build(settings_for(corpus_copy, tmp_path / "plain"), full=True)
+    build(settings_for(corpus_copy, tmp_path / "optimized"), full=True, optimize=True)
+    assert same_dataset(tmp_path / "plain", tmp_path / "optimized")
+
+
+def test_optimized_build_leaves_at_most_one_file_per_column_family(corpus_copy, tmp_path):
+    build(settings_for(corpus_copy, tmp_path / "plain"), full=True)
+    build(settings_for(corpus_copy, tmp_path / "optimized"), full=True, optimize=True)
+    optimized = tmp_path / "optimized"
+    assert sst_files(optimized) <= column_families(optimized) < sst_files(tmp_path / "plain")
+
+
+def test_optimized_incremental_build_equals_a_full_rebuild(corpus_copy, tmp_path):
+    settings = settings_for(corpus_copy, tmp_path / "inc")
+    build(settings)
+    relabel(corpus_copy, "label: Locals in Tarmiyah", "label: Residents of Tarmiyah")
+    assert not build(settings, optimize=True).plan.full
+    build(settings_for(corpus_copy, tmp_path / "full"), full=True)
+    assert same_dataset(tmp_path / "inc", tmp_path / "full")
+
+
+def test_build_report_times_the_compaction(corpus_copy, tmp_path):
+    settings = settings_for(corpus_copy, tmp_path)
+    build(settings, optimize=True)
+    report = build_report(tmp_path)
+    assert report["phase_seconds"]["optimize"] >= 0
+
+
 def cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "newsgraph.cli", *args], capture_output=True, text=True, timeout=300
@@ -99,6 +137,13 @@ def test_add_puts_an_article_in_the_graph(corpus_copy, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "incremental" in result.stdout
     assert f"{BASE}graph/article/{OTHER}" in GraphStore.open_read_only(data).named_graphs()
+
+
+def test_build_command_optimize_flag_compacts_the_new_store(corpus_copy, tmp_path):
+    data = tmp_path / "data"
+    result = cli("build", "--corpus", str(corpus_copy), "--data-dir", str(data), "--optimize")
+    assert result.returncode == 0, result.stderr
+    assert sst_files(data) <= column_families(data)
 
 
 def test_remove_of_a_needed_article_changes_nothing(corpus_copy, tmp_path):
