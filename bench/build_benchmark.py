@@ -14,6 +14,11 @@ Prints a markdown table and writes every measurement to a JSON file. A size whos
 build time (linear in articles from the previous size) exceeds --max-predicted is not run; its
 row is extrapolated and marked so. `--profile N` instead records one N-article build with
 py-spy and prints where the time goes.
+
+`--optimize` compares stores ready for a read-only endpoint: `newsgraph build --optimize`
+against `oxigraph load` followed by `oxigraph optimize`, each timed as one (the load and its
+optimize summed round by round); the table then also gives the ratio without the
+compactions (the build's `optimize` phase taken out of its time).
 """
 
 from __future__ import annotations
@@ -59,6 +64,8 @@ class Row:
     oxigraph_store_mb: float = 0.0
     extrapolated: bool = False
     phases: list[dict[str, float]] = field(default_factory=list)  # each build's phase times
+    optimized: bool = False  # builds with --optimize, each load followed by oxigraph optimize
+    load_optimizes: list[Run] = field(default_factory=list)  # those optimizes, round by round
 
     @property
     def build_s(self) -> float:
@@ -67,8 +74,16 @@ class Row:
 
     @property
     def load_s(self) -> float:
-        """Return the median oxigraph load time."""
-        return statistics.median(r.seconds for r in self.loads)
+        """Return the median oxigraph load time (with its optimize, when optimized)."""
+        extra = [r.seconds for r in self.load_optimizes] or [0.0] * len(self.loads)
+        return statistics.median(r.seconds + e for r, e in zip(self.loads, extra, strict=True))
+
+    def without_optimize(self) -> dict[str, float]:
+        """Return the medians and ratio with every compaction's time taken out."""
+        pairs = zip(self.builds, self.phases, strict=True)
+        build = statistics.median(r.seconds - p.get("optimize", 0.0) for r, p in pairs)
+        load = statistics.median(r.seconds for r in self.loads)
+        return {"build_s": build, "load_s": load, "ratio": build / load}
 
     @property
     def build_rss_mb(self) -> float:
@@ -78,7 +93,7 @@ class Row:
     @property
     def load_rss_mb(self) -> float:
         """Return the highest peak RSS of the loads."""
-        return max(r.peak_rss_mb for r in self.loads)
+        return max(r.peak_rss_mb for r in [*self.loads, *self.load_optimizes])
 
     def summary(self) -> dict[str, Any]:
         """Return the row's figures, medians included."""
@@ -91,6 +106,7 @@ class Row:
             "triples_per_s": self.quads / self.build_s,
             "build_peak_rss_mb": self.build_rss_mb,
             "load_peak_rss_mb": self.load_rss_mb,
+            **({"without_optimize": self.without_optimize()} if self.optimized else {}),
         }
 
 
@@ -142,13 +158,16 @@ def corpus(work: Path, articles: int, seed: int) -> tuple[Path, float]:
     return root, seconds
 
 
-def build_once(root: Path, work: Path, name: str, record: Path | None) -> tuple[Run, Path]:
+def build_once(
+    root: Path, work: Path, name: str, record: Path | None, optimize: bool
+) -> tuple[Run, Path]:
     """Run a full `newsgraph build` into a fresh data directory, recording its quads if asked."""
     data = work / "runs" / name
     shutil.rmtree(data, ignore_errors=True)
     command = [tool("newsgraph", "install the project: make setup")]
     command += ["build", "--corpus", str(root), "--data-dir", str(data), "--full"]
     command += ["--record-quads", str(record)] if record else []
+    command += ["--optimize"] if optimize else []
     return timed(command, work / "logs" / f"{name}.log"), data
 
 
@@ -182,11 +201,23 @@ def load_once(quads: Path, work: Path, name: str) -> tuple[Run, Path]:
     return timed(command, work / "logs" / f"{name}.log"), location
 
 
-def measure(articles: int, rounds: int, seed: int, work: Path, resume: bool) -> Row:
+def optimize_once(location: Path, work: Path, name: str) -> Run:
+    """Run `oxigraph optimize` on a loaded location."""
+    command = [tool("oxigraph", "install it: .venv/bin/pip install oxigraph")]
+    command += ["optimize", "--location", str(location)]
+    return timed(command, work / "logs" / f"{name}.log")
+
+
+def measure(
+    articles: int, rounds: int, seed: int, work: Path, resume: bool, optimize: bool = False
+) -> Row:
     """Measure one size: builds and loads side by side, round after round."""
     root, generate_s = corpus(work, articles, seed)
     saved, quads = work / f"partial-{articles}-seed{seed}.json", work / f"quads-{articles}.nq"
     row = restore(saved) if resume and saved.exists() else Row(articles, generate_s=generate_s)
+    if row.builds and row.optimized != optimize:
+        sys.exit(f"{saved} was measured {'with' if row.optimized else 'without'} --optimize")
+    row.optimized = optimize
     if not row.builds:
         quads.unlink(missing_ok=True)
     if len(row.loads) < len(row.builds):
@@ -196,7 +227,7 @@ def measure(articles: int, rounds: int, seed: int, work: Path, resume: bool) -> 
         record = None if quads.exists() else quads.with_suffix(".parts")
         if record:
             shutil.rmtree(record, ignore_errors=True)
-        run, data = build_once(root, work, f"build-{articles}-{index}", record)
+        run, data = build_once(root, work, f"build-{articles}-{index}", record, optimize)
         row.builds.append(run)
         row.phases.append(
             json.loads((data / "current" / "build.json").read_text())["phase_seconds"]
@@ -211,6 +242,10 @@ def measure(articles: int, rounds: int, seed: int, work: Path, resume: bool) -> 
         run, location = load_once(quads, work, f"load-{articles}-{index}")
         row.loads.append(run)
         log(f"{articles}: load {index}/{rounds} {run.seconds:.1f} s, {run.peak_rss_mb:.0f} MB")
+        if optimize:
+            run = optimize_once(location, work, f"optimize-{articles}-{index}")
+            row.load_optimizes.append(run)
+            log(f"{articles}: oxigraph optimize {index}/{rounds} {run.seconds:.1f} s")
         row.oxigraph_store_mb = disk_mb(location)
         shutil.rmtree(location)
         saved.write_text(json.dumps(asdict(row)))
@@ -222,7 +257,8 @@ def restore(saved: Path) -> Row:
     """Read the rounds an interrupted run of a size had finished."""
     data = json.loads(saved.read_text())
     log(f"{data['articles']}: resuming after {len(data['loads'])} finished round(s)")
-    runs = {key: [Run(**r) for r in data.pop(key)] for key in ("builds", "loads")}
+    kinds = ("builds", "loads", "load_optimizes")
+    runs = {key: [Run(**r) for r in data.pop(key, [])] for key in kinds}
     data.setdefault("phases", [])
     return Row(**data, **runs)
 
@@ -258,6 +294,12 @@ def table(rows: list[Row]) -> str:
             f"| {row.articles:,}{mark} | {row.quads:,} | {s['build_s']:.1f} | {s['load_s']:.1f} "
             f"| {s['ratio']:.1f} | {s['triples_per_s']:,.0f} | {s['build_peak_rss_mb']:,.0f} "
             f"| {s['load_peak_rss_mb']:,.0f} | {row.store_mb:,.0f} | {row.oxigraph_store_mb:,.0f} |"
+        )
+    for row in (r for r in rows if r.optimized):
+        bare = row.without_optimize()
+        lines.append(
+            f"\n{row.articles:,} articles, optimized on both sides; without the compactions: "
+            f"build {bare['build_s']:.1f} s, load {bare['load_s']:.1f} s, ratio {bare['ratio']:.2f}"
         )
     return "\n".join(lines)
 
@@ -314,7 +356,9 @@ def benchmark(args: argparse.Namespace) -> None:
             log(f"{articles}: predicted build over {args.max_predicted} s; extrapolating")
             rows.append(extrapolate(rows[-1], rows[-2] if len(rows) > 1 else None, articles))
             continue
-        rows.append(measure(articles, args.rounds, args.seed, args.work, args.resume))
+        rows.append(
+            measure(articles, args.rounds, args.seed, args.work, args.resume, args.optimize)
+        )
     result = {
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "machine": measured,
@@ -385,6 +429,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--resume", action="store_true", help="keep the rounds an interrupted run finished"
+    )
+    parser.add_argument(
+        "--optimize",
+        action="store_true",
+        help="build --optimize against oxigraph load + oxigraph optimize (served-ready stores)",
     )
     parser.add_argument("--profile", type=int, metavar="ARTICLES", help="profile one build")
     parser.add_argument("--top", type=int, default=40, help="functions listed by --profile")
