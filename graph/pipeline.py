@@ -82,6 +82,7 @@ from .store import GraphStore, QuadRecorder
 Progress = Callable[[str, int, int], None]
 SharedDate = tuple[str, str, DateValue]  # (event id, date key, value) of a shared event
 CHUNK = 16  # articles per task: large enough to amortise the pipe, small enough to balance
+WORKER_NICENESS = 10  # added to the workers' nice value: the parent's loader comes first
 IN_FLIGHT = 8  # tasks handed to the workers and not yet written to the loader
 # What the registry graph may state with an article's IRI as subject (links) or object
 # (located_in, office_of, discrepancies); no other graph but the article's names its IRIs.
@@ -245,6 +246,14 @@ _SHARED: Shared | None = None
 def _install(shared: Shared) -> None:
     global _SHARED
     _SHARED = shared
+
+
+def _start_worker(shared: Shared) -> None:
+    """Install the shared state in a worker and lower its priority below the loader's."""
+    # the loader (in the parent) is the critical path and the workers run ahead of it: when
+    # both want the CPU, the loader should get it (docs/build.md, "Workers yield the CPU")
+    os.nice(WORKER_NICENESS)
+    _install(shared)
 
 
 def _run_chunk(task: tuple[Path, list[str]]) -> tuple[Path, list[Outcome]]:
@@ -537,7 +546,7 @@ def worker_pool(shared: Shared, workers: int) -> Iterator[Pool | None]:
         yield None
         return
     context = multiprocessing.get_context("fork")  # workers inherit the shared state as is
-    with context.Pool(workers, initializer=_install, initargs=(shared,)) as pool:
+    with context.Pool(workers, initializer=_start_worker, initargs=(shared,)) as pool:
         yield pool
 
 

@@ -16,12 +16,13 @@ from rdflib.compare import isomorphic
 from newsgraph.graph.build import build, coverage, dataset_quads, load
 from newsgraph.graph.errors import CorpusError
 from newsgraph.graph.inference import inferred_graph, materialise
-from newsgraph.graph.pipeline import write_all
+from newsgraph.graph.pipeline import WORKER_NICENESS, prepare, worker_pool, write_all
 from newsgraph.graph.store import GraphStore
 from newsgraph.graph.synthetic import generate
+from newsgraph.ontology.terms import vocabulary
 from newsgraph.settings import Settings
 
-from .conftest import graphs_of
+from .conftest import BASE, graphs_of
 
 LATER = "004_d599a7f96cdcabca"
 EARLIER_LOCAL = "naftali-bennett"  # an actor article 001 defines under entities:
@@ -204,3 +205,18 @@ def test_failed_build_removes_its_scratch_folder(corpus_copy, tmp_path):
     with pytest.raises(CorpusError):
         build(settings_for(corpus_copy, tmp_path / "data", 2), full=True)
     assert not list((tmp_path / "data" / "stores").glob(".building-*"))
+
+
+def test_workers_run_below_the_loaders_priority(corpus_copy):
+    shared = prepare(corpus_copy, vocabulary(BASE), BASE)[0]
+    parent = os.nice(0)
+    with worker_pool(shared, 2) as pool:
+        niceness = pool.map(os.nice, [0, 0])
+    assert niceness == [min(parent + WORKER_NICENESS, 19)] * 2
+    assert os.nice(0) == parent
+
+
+def test_a_build_without_workers_keeps_the_parents_priority(corpus_copy, tmp_path):
+    parent = os.nice(0)
+    build(settings_for(corpus_copy, tmp_path, 1), full=True)
+    assert os.nice(0) == parent
