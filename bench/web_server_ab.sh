@@ -20,8 +20,8 @@ QUERY=$("$PYTHON" -c 'import sys, urllib.parse; print(urllib.parse.urlencode({"q
 LOG_FORMAT=$("$PYTHON" -c 'from newsgraph.cli import ACCESS_LOG_FORMAT; print(ACCESS_LOG_FORMAT)')
 ACCEPT='Accept: application/sparql-results+json'
 
-start() {  # server app
-  local target=bench.bare_wsgi:app factory=()
+start() {  # server app: start it on CPU 0, wait until it answers
+  local target=bench.bare_wsgi:app factory=() ready=livez
   [ "$2" = ours ] && target="newsgraph.server:create_app()" && factory=(--factory)
   case $1 in
     gthread | gevent)
@@ -33,12 +33,20 @@ start() {  # server app
       [ "$2" = ours ] && target=newsgraph.server:create_app
       taskset -c 0 "$BIN/granian" --interface wsgi --host 127.0.0.1 --port "$PORT" --workers 1 \
         --access-log "${factory[@]}" "$target" > /dev/null 2>&1 & ;;
+    rdflib-endpoint)
+      ready="?$QUERY"
+      taskset -c 0 "$BIN/rdflib-endpoint" serve "$DUMP/data.nq" --host 127.0.0.1 --port "$PORT" \
+        > /dev/null 2>&1 & ;;
   esac
   server=$!
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/livez" > /dev/null && return; sleep 0.2; done
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/$ready" > /dev/null && return; sleep 0.2; done
   echo "round $round: $1: $2 app did not start" >&2
-  kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true
+  stop
   return 1
+}
+
+stop() {
+  kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true
 }
 
 rate() {  # path
@@ -56,20 +64,16 @@ for round in $(seq "$ROUNDS"); do
   for kind in gthread gevent granian; do
     if start "$kind" bare; then
       echo "round $round: $kind: bare WSGI app: $(rate '') req/s"
-      kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true
+      stop
     fi
     if start "$kind" ours; then
       echo "round $round: $kind: our /livez: $(rate livez) req/s"
       echo "round $round: $kind: our point lookup, cached: $(rate "sparql?$QUERY") req/s"
-      kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true
+      stop
     fi
   done
-  taskset -c 0 "$BIN/rdflib-endpoint" serve "$DUMP/data.nq" --host 127.0.0.1 --port "$PORT" \
-    > /dev/null 2>&1 &
-  server=$!
-  up=no
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/?$QUERY" > /dev/null && up=yes && break; sleep 0.2; done
-  [ $up = yes ] && echo "round $round: rdflib-endpoint: point lookup: $(rate "?$QUERY") req/s" ||
-    echo "round $round: rdflib-endpoint did not start" >&2
-  kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true
+  if start rdflib-endpoint dump; then
+    echo "round $round: rdflib-endpoint: point lookup: $(rate "?$QUERY") req/s"
+    stop
+  fi
 done

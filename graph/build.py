@@ -182,8 +182,8 @@ def _build_full(
         result.report.update(_report(settings, inputs, result), phase_seconds=scan.seconds)
 
     workers = settings.BUILD_WORKERS or worker_count()
+    fill = _then_compact(fill, result.report) if optimize else fill
     with worker_pool(prepared[0], workers) as pool:
-        fill = _then_compact(fill, result.report) if optimize else fill
         result.store_path = write_new_store(settings.data_dir, fill, result.report)
     return result
 
