@@ -2,14 +2,15 @@
 
     .venv/bin/python bench/endpoint_benchmark.py --data-dir data --duration 10
 
-Serves the same store (the one `current` points at in --data-dir) with: our app under
-gunicorn (`newsgraph serve`) twice, as deployed and with its response cache off,
+Serves the same store (the one `current` points at in --data-dir) with: our app on
+--server (`newsgraph serve --server`, granian by default) twice, as deployed and with its
+response cache off,
 `oxigraph serve-read-only` (PyPI `oxigraph`, union default graph, as ours), and, unless
 --no-rdflib, rdflib-endpoint (PyPI) over a dump of the same quads. Each server is pinned to
 the same CPU (taskset), wrk to another. For each server and workload (the saved-query mix,
 a point lookup repeated, point lookups round --points IRIs, an aggregate; for our app as
 deployed, the repeated lookup, the lookups round many IRIs and its /livez route as the web
-stack's own baseline; and bench/bare_wsgi.py under the same gunicorn command line, the
+stack's own baseline; and bench/bare_wsgi.py on the same web server command line, the
 ceiling of any route on that web server) wrk runs for --duration seconds after a warm-up, and
 req/s, p50/p99 latency and non-2xx counts are recorded. Before that, each saved query is timed
 alone on both servers (checking they return the same rows); the mix keeps those oxigraph
@@ -42,7 +43,7 @@ from pathlib import Path
 
 import requests
 
-from newsgraph.cli import gunicorn_argv
+from newsgraph.cli import WEB_SERVERS, granian_argv, gunicorn_argv
 
 BIN = Path(sys.executable).parent
 ARGS = argparse.Namespace()  # the command line, set by main()
@@ -50,7 +51,7 @@ RDFLIB_DISAGREEMENTS: list[int] = []
 TRUNCATED_200: list[str] = []  # queries a server answered 200 with a cut body
 ACCEPT = "application/sparql-results+json"
 CACHED, UNCACHED, OXIGRAPH = "newsgraph", "newsgraph, no cache", "oxigraph serve"
-BARE, BARE_HELLO = "gunicorn, bare WSGI app", "hello world (bare WSGI)"
+BARE, BARE_HELLO = "bare WSGI app, same web server", "hello world (bare WSGI)"
 POINT = "SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}"
 AGGREGATE_NAME = "(aggregate: instances per class)"
 AGGREGATE = "SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type ORDER BY DESC(?n)"
@@ -345,17 +346,21 @@ def server_commands(
 
 
 def bare_server() -> tuple[list[str], str]:
-    """Return how to serve bench/bare_wsgi.py with our gunicorn command line, and its URL."""
+    """Return how to serve bench/bare_wsgi.py on our web server's command line, and its URL."""
     port = free_port()
     workers = ARGS.workers or len(ARGS.server_cpus.split(","))  # as `serve` sizes itself
-    argv = gunicorn_argv("127.0.0.1", port, workers, ARGS.threads or 4, "bare_wsgi:app")
-    argv += ["--chdir", str(Path(__file__).parent)]
+    if ARGS.server == "granian":
+        argv = granian_argv("127.0.0.1", port, workers, "bare_wsgi:rsgi_app")
+        argv += ["--working-dir", str(Path(__file__).parent)]
+    else:
+        argv = gunicorn_argv("127.0.0.1", port, workers, ARGS.threads or 4, "bare_wsgi:app")
+        argv += ["--chdir", str(Path(__file__).parent)]
     return [sys.executable, "-m", *argv], f"http://127.0.0.1:{port}/"
 
 
 def newsgraph_command(port: int) -> list[str]:
     """Return the command serving our app on a port."""
-    command = [str(BIN / "newsgraph"), "serve", "--port", str(port)]
+    command = [str(BIN / "newsgraph"), "serve", "--port", str(port), "--server", ARGS.server]
     command += ["--workers", str(ARGS.workers)] if ARGS.workers else []
     return command + (["--threads", str(ARGS.threads)] if ARGS.threads else [])
 
@@ -509,6 +514,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--query-processes", type=int, default=0, help="per web worker (0: as deployed)"
+    )
+    parser.add_argument(
+        "--server", choices=WEB_SERVERS, default=WEB_SERVERS[0], help="our web server"
     )
     parser.add_argument("--server-cpus", default="0", help="CPUs every server is pinned to")
     parser.add_argument("--client-cpus", default="1", help="CPUs wrk is pinned to")

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Which web server could carry our app: the bare WSGI app (bench/bare_wsgi.py), our /livez
 # route and a repeated point lookup (answered from the response cache) under gunicorn as
-# `newsgraph serve` runs it (gthread), gunicorn's gevent worker, and granian (Rust, WSGI);
-# and the same point lookup on rdflib-endpoint over an N-Quads dump of the same store.
+# `newsgraph serve --server gunicorn` runs it (gthread), gunicorn's gevent worker, granian's
+# own WSGI interface, and granian through our RSGI bridge as `newsgraph serve` runs it
+# (server/rsgi.py); and the same point lookup on rdflib-endpoint over an N-Quads dump of the
+# same store.
 # One worker each, server pinned to CPU 0, wrk to CPU 1, 8 connections, 10 s, alternating.
-#   .venv/bin/pip install gevent granian "rdflib-endpoint[cli]"   # only for this comparison
+#   .venv/bin/pip install gevent "rdflib-endpoint[cli]"   # only for this comparison
 #   bench/web_server_ab.sh DATA_DIR            # a built data directory (bundled corpus)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +35,11 @@ start() {  # server app: start it on CPU 0, wait until it answers
       [ "$2" = ours ] && target=newsgraph.server:create_app
       taskset -c 0 "$BIN/granian" --interface wsgi --host 127.0.0.1 --port "$PORT" --workers 1 \
         --access-log "${factory[@]}" "$target" > /dev/null 2>&1 & ;;
+    bridge)
+      target=bench.bare_wsgi:rsgi_app
+      [ "$2" = ours ] && target=newsgraph.server.rsgi:create_rsgi_app
+      taskset -c 0 "$BIN/granian" --interface rsgi --host 127.0.0.1 --port "$PORT" --workers 1 \
+        --no-ws --factory "$target" > /dev/null 2>&1 & ;;
     rdflib-endpoint)
       ready="?$QUERY"
       taskset -c 0 "$BIN/rdflib-endpoint" serve "$DUMP/data.nq" --host 127.0.0.1 --port "$PORT" \
@@ -61,7 +68,7 @@ trap 'rm -rf "$DUMP"' EXIT
 ox.Store.read_only(sys.argv[1]).dump(sys.argv[2], ox.RdfFormat.N_QUADS)' "$1/current" "$DUMP/data.nq"
 
 for round in $(seq "$ROUNDS"); do
-  for kind in gthread gevent granian; do
+  for kind in gthread gevent granian bridge; do
     if start "$kind" bare; then
       echo "round $round: $kind: bare WSGI app: $(rate '') req/s"
       stop

@@ -334,7 +334,8 @@ def _print_remote(body: bytes, fmt: str) -> None:
     _print_table(names, rows)
 
 
-# client, request line, status, bytes, duration in ms, user agent
+WEB_SERVERS = ("granian", "gunicorn")
+# client, request line, status, bytes, duration in ms, user agent (the RSGI bridge logs alike)
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
 
 
@@ -342,27 +343,65 @@ ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, help="Port to listen on.")
 @click.option(
+    "--server",
+    "web_server",
+    type=click.Choice(WEB_SERVERS),
+    default=WEB_SERVERS[0],
+    show_default=True,
+    help="Web server: granian (Rust HTTP, our RSGI bridge) or gunicorn (gthread workers).",
+)
+@click.option(
     "--workers",
     default=0,
     show_default=True,
-    help="gunicorn worker processes; 0 = one per CPU this server may run on.",
+    help="Web worker processes; 0 = one per CPU this server may run on.",
 )
-@click.option("--threads", default=4, show_default=True, help="Threads per worker.")
+@click.option(
+    "--threads", type=int, help="Threads per worker [default: the WEB_THREADS setting, 4]."
+)
 @click.option("--debug", is_flag=True, help="Use Flask's development server with reloader.")
-def serve_command(host: str, port: int, workers: int, threads: int, debug: bool) -> None:
-    """Serve the built store: SPARQL endpoint and pages, with gunicorn (or --debug)."""
+def serve_command(
+    host: str, port: int, web_server: str, workers: int, threads: int | None, debug: bool
+) -> None:
+    """Serve the built store: SPARQL endpoint and pages, on granian or gunicorn (or --debug)."""
     if debug:
         _create_app().run(host=host, port=port, debug=True)
         return
     workers = workers or available_cpus()
-    # the query processes are shared out over the web workers that gunicorn will start
-    os.environ[f"{ENV_PREFIX}QUERY_PROCESSES"] = str(_settings(None, None).query_processes(workers))
-    argv = gunicorn_argv(host, port, workers, threads, "newsgraph.server:create_app()")
+    settings = _settings(None, None)
+    # the query processes are shared out over the web workers the server will start
+    os.environ[f"{ENV_PREFIX}QUERY_PROCESSES"] = str(settings.query_processes(workers))
+    threads = threads or settings.WEB_THREADS
+    os.environ[f"{ENV_PREFIX}WEB_THREADS"] = str(threads)
+    if web_server == "granian":
+        argv = granian_argv(host, port, workers, "newsgraph.server.rsgi:create_rsgi_app")
+    else:
+        argv = gunicorn_argv(host, port, workers, threads, "newsgraph.server:create_app()")
     os.execvp(sys.executable, [sys.executable, "-m", *argv])
 
 
+def granian_argv(host: str, port: int, workers: int, factory: str) -> list[str]:
+    """Return the granian command line `serve` runs: our RSGI bridge, which logs requests."""
+    return [
+        "granian",
+        "--interface",
+        "rsgi",
+        "--factory",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--respawn-failed-workers",
+        "--no-ws",
+        "--no-access-log",
+        factory,
+    ]
+
+
 def gunicorn_argv(host: str, port: int, workers: int, threads: int, app: str) -> list[str]:
-    """Return the gunicorn command line `serve` runs (the benchmark serves a bare app alike)."""
+    """Return the gunicorn command line `serve --server gunicorn` runs."""
     return [
         "gunicorn",
         "--bind",

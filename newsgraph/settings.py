@@ -51,6 +51,10 @@ class Settings:
         "Query processes per web worker; each runs one query at a time. 0 = share the CPUs "
         "this server may run on among the web workers (at least one each).",
     )
+    WEB_THREADS: int = _setting(
+        4,
+        "Threads per web worker answering requests at once; `newsgraph serve --threads` sets it.",
+    )
     QUERY_MEMORY_MB: int = _setting(
         4096, "Heap limit of a query process, in MB (0 = none); a query exceeding it fails."
     )

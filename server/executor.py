@@ -22,7 +22,7 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -125,6 +125,25 @@ def client_closed(client: socket.socket) -> bool:
         return False
     except OSError:
         return True
+
+
+@dataclass(frozen=True)
+class ClientWatch:
+    """How to notice that a client hung up: poll `fd` for `events`, then ask `gone()`."""
+
+    fd: int
+    events: int
+    gone: Callable[[], bool]
+
+
+def socket_watch(client: socket.socket) -> ClientWatch:
+    """Watch a client's own socket (gunicorn's): a half-close with nothing unread is a hang-up."""
+    return ClientWatch(client.fileno(), select.POLLRDHUP, lambda: client_closed(client))
+
+
+def signal_watch(signal_fd: int) -> ClientWatch:
+    """Watch a descriptor that the web server makes readable once the client disconnected."""
+    return ClientWatch(signal_fd, select.POLLIN, lambda: True)
 
 
 # --- the executor process ----------------------------------------------------------------
@@ -337,18 +356,18 @@ class Executor:
         child.close()
         self._poller = select.poll()  # cheaper than Connection.poll, which builds a selector
         self._poller.register(self.conn.fileno(), select.POLLIN)
-        self._client: socket.socket | None = None
+        self._client: ClientWatch | None = None
 
-    def watch(self, client: socket.socket | None) -> None:
+    def watch(self, client: ClientWatch | None) -> None:
         """Wake this job's waits when its client hangs up (None: nobody to watch)."""
         if client is not None:
             self._client = client
-            self._poller.register(client.fileno(), select.POLLRDHUP)
+            self._poller.register(client.fd, client.events)
 
     def unwatch(self) -> None:
         """Stop watching the client of the job that ended."""
         if self._client is not None:
-            self._poller.unregister(self._client.fileno())
+            self._poller.unregister(self._client.fd)
             self._client = None
 
     def readable(self, timeout: float) -> bool:
@@ -356,8 +375,8 @@ class Executor:
         ClientGone if the watched client hangs up first."""
         events = self._poller.poll(max(1, math.ceil(timeout * 1000)))
         client = self._client
-        if client is not None and any(fd == client.fileno() for fd, _ in events):
-            if client_closed(client):
+        if client is not None and any(fd == client.fd for fd, _ in events):
+            if client.gone():
                 raise ClientGone()
             self.unwatch()  # it sent more (a pipelined request): it is still there
         return any(fd == self.conn.fileno() for fd, _ in events)
@@ -389,11 +408,11 @@ class ExecutorPool:
         job: Job,
         timeout: float,
         queue_timeout: float,
-        client: socket.socket | None = None,
+        client: ClientWatch | None = None,
     ) -> Finished:
         """Run a job within `timeout` seconds, once an executor is free (within `queue_timeout`).
 
-        If `client` (the requester's socket) hangs up meanwhile, the query is stopped like a
+        If `client` (the requester) hangs up meanwhile, the query is stopped like a
         timed-out one and ClientGone raised: nobody would read its answer.
         """
         started = time.monotonic()

@@ -18,16 +18,20 @@ from .db import current_target, executors, get_store, settings
 from .executor import (
     STORE_REPLACED,
     ClientGone,
+    ClientWatch,
     ExecutorDied,
     Finished,
     Job,
     PoolBusy,
     QueryFailed,
     QueryTimeout,
+    signal_watch,
+    socket_watch,
 )
 from .fastpath import bounded_lookup, run_inline
 from .federation import check_services
 from .problems import Problem
+from .rsgi import HANG_UP
 from .service import service_description
 
 blueprint = Blueprint("sparql", __name__)
@@ -224,9 +228,18 @@ def _acceptable_for(accept: str, forced: str | None) -> tuple[tuple[str, str], .
     return tuple(chosen.items())
 
 
+def client_watch(environ: dict) -> ClientWatch | None:
+    """Return how to notice this request's client hanging up, if the web server tells."""
+    hang_up = environ.get(HANG_UP)  # granian, through our RSGI bridge
+    if hang_up is not None:
+        return signal_watch(hang_up.fileno())
+    client = environ.get("gunicorn.socket")
+    return socket_watch(client) if client is not None else None
+
+
 def execute(job: Job, timeout: float, queue_timeout: float) -> Finished:
     """Run a job in a query process; turn every way it can fail into a problem."""
-    client = request.environ.get("gunicorn.socket") if has_request_context() else None
+    client = client_watch(request.environ) if has_request_context() else None
     try:
         try:
             return executors().run(job, timeout, queue_timeout, client)

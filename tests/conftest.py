@@ -63,7 +63,7 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(data_dir: str, *options: str, **settings: object) -> Iterator[str]:
-    """Run `newsgraph serve` (gunicorn) for data_dir on a free loopback port; yield its URL.
+    """Run `newsgraph serve` for data_dir on a free loopback port; yield its URL.
 
     `options` go to `newsgraph serve`; `settings` become NEWSGRAPH_* environment variables.
     """
@@ -73,14 +73,14 @@ def running_server(data_dir: str, *options: str, **settings: object) -> Iterator
 
 @contextmanager
 def serving(
-    data_dir: str, *options: str, **settings: object
+    data_dir: str, *options: str, stdout: int = subprocess.DEVNULL, **settings: object
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Like running_server, yielding the server process too."""
+    """Like running_server, yielding the server process too (its output to `stdout`)."""
     port = free_port()
     env = {**os.environ, "NEWSGRAPH_DATA_DIR": data_dir}
     env.update({f"NEWSGRAPH_{name}": str(value) for name, value in settings.items()})
     command = [sys.executable, "-m", "newsgraph.cli", "serve", "--port", str(port), *options]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, env=env, stdout=stdout, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_until_up(url, process)

@@ -17,6 +17,8 @@ import pytest
 import requests
 from SPARQLWrapper import JSON, SPARQLWrapper
 
+from newsgraph.cli import WEB_SERVERS
+
 from .conftest import running_server, serving
 
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -86,9 +88,10 @@ def test_runaway_query_is_really_stopped(slow_server):
     assert cpu_seconds(descendants(pid)) - before < 0.5  # nothing still computing
 
 
-def test_query_of_a_client_that_hangs_up_is_stopped(built):
+@pytest.mark.parametrize("web_server", WEB_SERVERS)
+def test_query_of_a_client_that_hangs_up_is_stopped(built, web_server):
     # a timeout far away: only the hang-up can stop the runaway before the test ends
-    options = ("--workers", "1", "--threads", "4")
+    options = ("--server", web_server, "--workers", "1", "--threads", "4")
     with serving(built.DATA_DIR, *options, QUERY_TIMEOUT=120, QUERY_PROCESSES=1) as (url, server):
         address = urllib.parse.urlsplit(url)
         target = "/sparql?" + urllib.parse.urlencode({"query": CROSS_PRODUCT})
