@@ -34,6 +34,8 @@ WSGI_CONSTANTS = {
     "wsgi.multiprocess": True,
     "wsgi.run_once": False,
 }  # no wsgi.input_terminated: every body is read first, and its CONTENT_LENGTH given
+FAILED_BODY = b"Internal server error: the app failed; the server log has the details.\n"
+FAILED_HEADERS = [("Content-Type", "text/plain; charset=utf-8")]
 BODY_HEADERS = {"CONTENT_LENGTH", "TRANSFER_ENCODING"}
 access_log = logging.getLogger("newsgraph.access")
 
@@ -96,9 +98,13 @@ class RSGIBridge:
         try:
             body, length = await self._body(scope, proto)
             environ = wsgi_environ(scope, body, length, hang_up)
-            status, headers, chunk, rest = await loop.run_in_executor(
-                self.pool, start, self.app, environ
-            )
+            try:
+                status, headers, chunk, rest = await loop.run_in_executor(
+                    self.pool, start, self.app, environ
+                )
+            except Exception:
+                logging.getLogger(__name__).exception("the app failed: %s", scope.path)
+                status, headers, chunk, rest = 500, FAILED_HEADERS, FAILED_BODY, None
             if rest is None:
                 proto.response_bytes(status, headers, chunk)
                 sent = len(chunk)
@@ -137,8 +143,12 @@ class RSGIBridge:
                 chunk = await loop.run_in_executor(self.pool, batch, rest.iterator)
         except ProtocolClosed:  # the client went away mid-answer: stop producing it
             pass
-        except Exception:  # the app failed mid-answer: the client sees a cut body
+        except Exception:
+            # the app failed mid-answer: the client gets fewer bytes than the Content-Length
+            # our streamed answers declare, so it sees a cut answer (without a length,
+            # granian would end the chunked body as if whole)
             logging.getLogger(__name__).exception("answer cut after %d bytes", sent)
+            raise
         finally:
             await loop.run_in_executor(self.pool, rest.close)
         return sent

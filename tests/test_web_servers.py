@@ -14,6 +14,7 @@ import re
 import select
 import signal
 import subprocess
+import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -22,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from newsgraph.cli import WEB_SERVERS
+from newsgraph.cli import WEB_SERVERS, granian_argv
 
-from .conftest import serving
+from .conftest import free_port, serving
 
 SMALL = "SELECT ?s WHERE { ?s a ?t } ORDER BY ?s LIMIT 3"
 ALL_TRIPLES = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
@@ -160,9 +161,11 @@ def unplaced(
 def test_streamed_answer_is_longer_than_a_batch(servers):
     from newsgraph.server.rsgi import BATCH_BYTES
 
-    status, _, body = send(servers["granian"], EXCHANGES[3])
+    status, headers, body = send(servers["granian"], EXCHANGES[3])
     assert status == 200
     assert len(body) > 3 * BATCH_BYTES  # so the parity above covers the streaming path
+    # declared, so that an answer cut by a failure cannot pass for a whole one
+    assert int(headers["content-length"]) == len(body)
     assert body.count(b"\n") == len(body.splitlines())
 
 
@@ -263,3 +266,43 @@ def children(pid: int) -> list[int]:
             if Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
                 found.append(child)
     return found
+
+
+@pytest.fixture(scope="module")
+def misbehaving() -> Iterator[str]:
+    """tests/bridge_apps.py behind the RSGI bridge on granian; yield its URL."""
+    port = free_port()
+    argv = granian_argv("127.0.0.1", port, 1, "tests.bridge_apps:bridge")
+    root = Path(__file__).parent.parent
+    command = [sys.executable, "-m", *argv, "--working-dir", str(root)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        assert _answers_within(url, 30)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _answers_within(url: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            return send(url, Exchange("", "GET", "/"))[0] == 200
+        except ConnectionError:
+            time.sleep(0.2)
+    return False
+
+
+def test_an_app_failing_before_answering_gets_500(misbehaving):
+    status, headers, body = send(misbehaving, Exchange("", "GET", "/raise"))
+    assert status == 500
+    assert headers["content-type"].startswith("text/plain")
+    assert b"Internal server error" in body
+
+
+def test_an_answer_the_app_fails_midway_is_cut_not_completed(misbehaving):
+    with pytest.raises(http.client.IncompleteRead):
+        send(misbehaving, Exchange("", "GET", "/cut"))
+    assert send(misbehaving, Exchange("", "GET", "/"))[2] == b"ok\n"  # and the server goes on
