@@ -94,7 +94,7 @@ class RSGIBridge:
         started = time.perf_counter()
         loop = asyncio.get_running_loop()
         hang_up = HangUp(loop, proto.client_disconnect)
-        status, sent = 500, 0
+        status, sent, body = 500, 0, None
         try:
             body, length = await self._body(scope, proto)
             environ = wsgi_environ(scope, body, length, hang_up)
@@ -112,6 +112,8 @@ class RSGIBridge:
                 sent = await self._stream(loop, proto.response_stream(status, headers), chunk, rest)
         finally:
             hang_up.close()
+            if body is not None:
+                body.close()  # a large chunked body waits in a temporary file
             _log(scope, status, sent, time.perf_counter() - started)
 
     async def _body(self, scope: Any, proto: Any) -> tuple[IO[bytes], str | None]:
