@@ -127,6 +127,9 @@ def client_closed(client: socket.socket) -> bool:
         return True
 
 
+HANG_UP = "newsgraph.hang_up"  # environ key of a web server's hang-up signal (server/rsgi.py)
+
+
 @dataclass(frozen=True)
 class ClientWatch:
     """How to notice that a client hung up: poll `fd` for `events`, then ask `gone()`."""

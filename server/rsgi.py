@@ -23,7 +23,8 @@ from typing import IO, Any
 
 from granian.rsgi import ProtocolClosed
 
-HANG_UP = "newsgraph.hang_up"
+from .executor import HANG_UP
+
 BATCH_BYTES = 64 * 1024  # an answer's chunks are sent in batches of at least this much
 SPOOL_BYTES = 1024 * 1024  # request bodies above this wait on disk
 WSGI_CONSTANTS = {

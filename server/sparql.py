@@ -16,6 +16,7 @@ from newsgraph.settings import Settings
 from .conneg import negotiate, negotiate_header
 from .db import current_target, executors, get_store, settings
 from .executor import (
+    HANG_UP,
     STORE_REPLACED,
     ClientGone,
     ClientWatch,
@@ -31,7 +32,6 @@ from .executor import (
 from .fastpath import bounded_lookup, run_inline
 from .federation import check_services
 from .problems import Problem
-from .rsgi import HANG_UP
 from .service import service_description
 
 blueprint = Blueprint("sparql", __name__)

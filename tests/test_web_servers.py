@@ -239,23 +239,24 @@ def test_a_killed_web_worker_is_replaced(built, web_server):
         workers = children(process.pid)
         assert len(workers) == 1
         os.kill(workers[0], signal.SIGKILL)
-        healthy = _healthy_within(url, 30)
+        health = _answer_within(url, "/healthz", 30)
         replaced = children(process.pid)
-    assert healthy
+    assert health is not None and json.loads(health)["status"] == "ok"
     assert len(replaced) == 1 and replaced != workers
 
 
-def _healthy_within(url: str, seconds: float) -> bool:
+def _answer_within(url: str, path: str, seconds: float) -> bytes | None:
+    """Return the body of the first 200 answer to GET path within `seconds`, else None."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            status, _, body = send(url, Exchange("", "GET", "/healthz"))
-            if status == 200 and json.loads(body)["status"] == "ok":
-                return True
+            status, _, body = send(url, Exchange("", "GET", path))
+            if status == 200:
+                return body
         except ConnectionError:
             pass
         time.sleep(0.2)
-    return False
+    return None
 
 
 def children(pid: int) -> list[int]:
@@ -278,21 +279,11 @@ def misbehaving() -> Iterator[str]:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/"
     try:
-        assert _answers_within(url, 30)
+        assert _answer_within(url, "/", 30) is not None
         yield url
     finally:
         process.terminate()
         process.wait(timeout=20)
-
-
-def _answers_within(url: str, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            return send(url, Exchange("", "GET", "/"))[0] == 200
-        except ConnectionError:
-            time.sleep(0.2)
-    return False
 
 
 def test_an_app_failing_before_answering_gets_500(misbehaving):
